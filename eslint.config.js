@@ -12,7 +12,10 @@ const ownSchemaOnly = (own) => ({
       {
         patterns: ['users', 'orders', 'tasks']
           .filter((s) => s !== own)
-          .map((s) => ({ group: [`@supergraph/prisma/${s}`, `@supergraph/${s}`], message: `the ${own} subgraph must not read the ${s} schema` })),
+          .map((s) => ({
+            group: [`@supergraph/prisma/${s}`, `@supergraph/${s}`],
+            message: `the ${own} subgraph must not read the ${s} schema`,
+          })),
       },
     ],
   },
@@ -24,7 +27,10 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'error',
     },

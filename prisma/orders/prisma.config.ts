@@ -10,5 +10,6 @@ export default defineConfig({
   engine: 'js',
   schema: path.join(import.meta.dirname, 'schema.prisma'),
   migrations: { path: path.join(import.meta.dirname, 'migrations') },
-  adapter: async () => createMigrateAdapter({ databaseUrl: databaseUrlFromEnv(), schema: 'orders' }),
+  adapter: async () =>
+    createMigrateAdapter({ databaseUrl: databaseUrlFromEnv(), schema: 'orders' }),
 });

@@ -13,7 +13,10 @@ export type ClientOptions = {
  * routes queries to the service's own Postgres schema: `?schema=` in the URL and
  * `search_path` are ignored by the adapter.
  */
-export function clientOptions(schema: string, { databaseUrl, poolSize = 10, onQuery }: ClientOptions) {
+export function clientOptions(
+  schema: string,
+  { databaseUrl, poolSize = 10, onQuery }: ClientOptions,
+) {
   return {
     adapter: new PrismaPg(
       { connectionString: databaseUrl, max: poolSize, idleTimeoutMillis: 30_000 },

@@ -1,0 +1,205 @@
+/**
+ * A lean HTTP front for Apollo Server on node:http: GraphQL at /graphql plus the operational
+ * endpoints every process answers. It enforces a body limit before parsing, turns malformed
+ * requests into GraphQL-shaped 4xx answers, and never leaks a stack trace.
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
+
+export type ReadyCheck = () => Promise<Record<string, string>>;
+
+export type RequestGate =
+  { ok: true } | { ok: false; status: number; code: string; message: string };
+
+/** Options for {@link createGraphQLHttpServer}. */
+export type GraphQLHttpOptions<C extends BaseContext> = {
+  apollo: ApolloServer<C>;
+  /** Builds the per-request context; may throw a GraphQLError to refuse the request. */
+  context: (req: IncomingMessage) => Promise<C>;
+  logger: Logger;
+  metrics: Metrics;
+  /** Resolves with a map of failing dependencies to reasons; empty when ready. */
+  ready: ReadyCheck;
+  /** Runs before the body is read; a refusal answers at once. */
+  gate?: (req: IncomingMessage) => RequestGate;
+  /** Largest accepted request body, in bytes. */
+  maxBodyBytes?: number;
+  /** Extra routes, such as a bundled GraphiQL, keyed by exact path. */
+  routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void | Promise<void>>;
+};
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': JSON_TYPE,
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+export function sendGraphQLError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+) {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+}
+
+class BodyTooLargeError extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) {
+      reject(new BodyTooLargeError());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new BodyTooLargeError());
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function toHeaderMap(req: IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return headers;
+}
+
+export function createGraphQLHttpServer<C extends BaseContext>(
+  options: GraphQLHttpOptions<C>,
+): http.Server {
+  const { apollo, logger, metrics, maxBodyBytes = 1_000_000 } = options;
+
+  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL) {
+    const gate = options.gate?.(req);
+    if (gate && !gate.ok) {
+      sendGraphQLError(res, gate.status, gate.code, gate.message);
+      return;
+    }
+    let body: unknown;
+    if (req.method === 'POST') {
+      let text: string;
+      try {
+        text = await readBody(req, maxBodyBytes);
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) {
+          sendGraphQLError(
+            res,
+            413,
+            'PAYLOAD_TOO_LARGE',
+            `Request body is larger than ${maxBodyBytes} bytes.`,
+          );
+        } else {
+          sendGraphQLError(res, 400, 'BAD_REQUEST', 'Could not read the request body.');
+        }
+        return;
+      }
+      const type = req.headers['content-type'] ?? '';
+      if (type.includes('json')) {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          sendGraphQLError(res, 400, 'BAD_REQUEST', 'Request body is not valid JSON.');
+          return;
+        }
+      } else {
+        body = text;
+      }
+    }
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: {
+        method: req.method ?? 'GET',
+        headers: toHeaderMap(req),
+        search: url.search,
+        body,
+      },
+      context: () => options.context(req),
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    switch (url.pathname) {
+      case '/graphql':
+        if (req.method !== 'GET' && req.method !== 'POST') {
+          res.setHeader('allow', 'GET, POST');
+          sendGraphQLError(res, 405, 'METHOD_NOT_ALLOWED', 'Use GET or POST.');
+          return;
+        }
+        await handleGraphQL(req, res, url);
+        return;
+      case '/health':
+        sendJson(res, 200, { status: 'ok' });
+        return;
+      case '/ready': {
+        const failures = await options
+          .ready()
+          .catch((error: unknown) => ({ ready: String(error) }));
+        const ok = Object.keys(failures).length === 0;
+        sendJson(res, ok ? 200 : 503, ok ? { status: 'ready' } : { status: 'not ready', failures });
+        return;
+      }
+      case '/metrics':
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(await metrics.registry.metrics());
+        return;
+      default: {
+        const extra = options.routes?.[url.pathname];
+        if (extra) {
+          await extra(req, res);
+          return;
+        }
+        sendJson(res, 404, { error: 'not found' });
+      }
+    }
+  }
+
+  return http.createServer((req, res) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      metrics.httpDuration.observe(
+        { method: req.method ?? 'GET', status: String(res.statusCode) },
+        seconds,
+      );
+    });
+    route(req, res).catch((error: unknown) => {
+      logger.error({ err: error, url: req.url }, 'request failed');
+      if (!res.headersSent)
+        sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error.');
+      else res.end();
+    });
+  });
+}

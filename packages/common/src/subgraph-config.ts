@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { env, loadConfig } from './config.ts';
+import { dataDir, resolveSecret } from './secrets.ts';
+
+export const DEFAULT_DATABASE_URL = 'postgresql://postgres:postgres@localhost:5432/supergraph';
+
+/** The variables every subgraph reads, plus its own port. */
+export function loadSubgraphConfig(
+  portVariable: string,
+  defaultPort: number,
+  source = process.env,
+) {
+  const raw = loadConfig(
+    {
+      NODE_ENV: env.nodeEnv(),
+      LOG_LEVEL: env.logLevel(),
+      DATABASE_URL: env.url(['postgresql', 'postgres'], DEFAULT_DATABASE_URL),
+      DB_POOL_SIZE: env.positiveInt(10),
+      SUBGRAPH_SECRET: z.string().optional(),
+      JWT_SECRET: z.string().optional(),
+      JWT_TTL_SECONDS: env.positiveInt(3600),
+      DATA_DIR: z.string().optional(),
+    },
+    source,
+  );
+  const port = loadConfig({ [portVariable]: env.port(defaultPort) }, source)[
+    portVariable
+  ] as number;
+  const production = raw.NODE_ENV === 'production';
+  const dir = dataDir(raw.DATA_DIR);
+  return {
+    production,
+    logLevel: raw.LOG_LEVEL,
+    databaseUrl: raw.DATABASE_URL,
+    poolSize: raw.DB_POOL_SIZE,
+    port,
+    dataDir: dir,
+    subgraphSecret: resolveSecret({
+      name: 'SUBGRAPH_SECRET',
+      value: raw.SUBGRAPH_SECRET,
+      production,
+      dataDir: dir,
+    }),
+    /** Only the users subgraph signs tokens; the others never resolve this secret. */
+    jwtSecret: () =>
+      resolveSecret({ name: 'JWT_SECRET', value: raw.JWT_SECRET, production, dataDir: dir }),
+    jwtTtlSeconds: raw.JWT_TTL_SECONDS,
+  };
+}
+
+export type SubgraphConfig = ReturnType<typeof loadSubgraphConfig>;

@@ -1,0 +1,52 @@
+/** Access tokens: HS256 JWTs with an expiry and a key id, issued by users and verified by the router. */
+import { createHash } from 'node:crypto';
+import { SignJWT, errors, jwtVerify } from 'jose';
+import { isRole, type Viewer } from './viewer.ts';
+
+const ISSUER = 'supergraph';
+const AUDIENCE = 'supergraph';
+
+export type TokenKey = { kid: string; secret: Uint8Array };
+
+/** The key id is derived from the secret, so rotating the secret rotates the id. */
+export function tokenKey(secret: string): TokenKey {
+  const kid = createHash('sha256').update(secret).digest('base64url').slice(0, 12);
+  return { kid, secret: new TextEncoder().encode(secret) };
+}
+
+export async function issueToken(
+  key: TokenKey,
+  viewer: Viewer,
+  ttlSeconds: number,
+): Promise<string> {
+  return new SignJWT({ role: viewer.role })
+    .setProtectedHeader({ alg: 'HS256', kid: key.kid, typ: 'JWT' })
+    .setSubject(viewer.id)
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(`${ttlSeconds}s`)
+    .sign(key.secret);
+}
+
+export class InvalidTokenError extends Error {
+  override name = 'InvalidTokenError';
+}
+
+export async function verifyToken(key: TokenKey, token: string): Promise<Viewer> {
+  try {
+    const { payload, protectedHeader } = await jwtVerify(token, key.secret, {
+      algorithms: ['HS256'],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      requiredClaims: ['exp', 'sub'],
+    });
+    if (protectedHeader.kid !== key.kid) throw new InvalidTokenError('unknown key id');
+    if (!payload.sub || !isRole(payload.role)) throw new InvalidTokenError('malformed claims');
+    return { id: payload.sub, role: payload.role };
+  } catch (error) {
+    if (error instanceof InvalidTokenError) throw error;
+    if (error instanceof errors.JWTExpired) throw new InvalidTokenError('token expired');
+    throw new InvalidTokenError('invalid token');
+  }
+}

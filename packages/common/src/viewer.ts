@@ -1,0 +1,26 @@
+import { forbidden, unauthenticated } from './errors.ts';
+
+export const ROLES = ['CUSTOMER', 'STAFF', 'ADMIN'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is asking: established by the router from a verified token. */
+export type Viewer = { id: string; role: Role };
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+export function isStaff(viewer: Viewer | null | undefined): boolean {
+  return viewer?.role === 'STAFF' || viewer?.role === 'ADMIN';
+}
+
+export function requireViewer(viewer: Viewer | null | undefined): Viewer {
+  if (!viewer) throw unauthenticated();
+  return viewer;
+}
+
+export function requireStaff(viewer: Viewer | null | undefined): Viewer {
+  const v = requireViewer(viewer);
+  if (!isStaff(v)) throw forbidden('Only staff can do this.');
+  return v;
+}

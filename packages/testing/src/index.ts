@@ -1,0 +1,2 @@
+export * from './graphql-client.ts';
+export * from './test-database.ts';

@@ -1,0 +1,78 @@
+import {
+  DUMMY_PASSWORD_HASH,
+  badUserInput,
+  hashPassword,
+  issueToken,
+  requireViewer,
+  unauthenticated,
+  verifyPassword,
+} from '@supergraph/common';
+import type { Context } from '../context.ts';
+import type { User, UserChanges } from '../data/user-repository.ts';
+import { validEmail, validName, validPassword } from '../validation.ts';
+
+type SignUpInput = { name: string; email: string; password: string };
+type UpdateMeInput = {
+  name?: string | null;
+  email?: string | null;
+  password?: string | null;
+  currentPassword?: string | null;
+};
+
+async function authPayload(user: User, ctx: Context) {
+  const { tokens } = ctx;
+  ctx.signedInAs = user.id;
+  return {
+    token: await issueToken(tokens.key, { id: user.id, role: user.role }, tokens.ttlSeconds),
+    user,
+  };
+}
+
+export const Mutation = {
+  async signUp(_: unknown, { input }: { input: SignUpInput }, ctx: Context) {
+    const name = validName(input.name, 'input.name');
+    const email = validEmail(input.email, 'input.email');
+    const password = validPassword(input.password, 'input.password');
+    const user = await ctx.users.create({
+      name,
+      email,
+      passwordHash: await hashPassword(password),
+    });
+    return authPayload(user, ctx);
+  },
+
+  async logIn(_: unknown, args: { email: string; password: string }, ctx: Context) {
+    const user = await ctx.users.findByEmail(args.email.trim().toLowerCase());
+    // Verify against a dummy hash when the email is unknown, so both failures take as long.
+    const ok = await verifyPassword(
+      args.password,
+      user?.passwordHash ?? (await DUMMY_PASSWORD_HASH),
+    );
+    if (!user || !ok) throw unauthenticated('Email or password is incorrect.');
+    return authPayload(user, ctx);
+  },
+
+  async updateMe(_: unknown, { input }: { input: UpdateMeInput }, { viewer, users }: Context) {
+    const me = requireViewer(viewer);
+    const current = await users.byId.load(me.id);
+    if (!current) throw unauthenticated('Your account no longer exists.');
+    const changes: UserChanges = {};
+    if (input.name != null) changes.name = validName(input.name, 'input.name');
+    if (input.email != null) changes.email = validEmail(input.email, 'input.email');
+    if (input.password != null) {
+      const password = validPassword(input.password, 'input.password');
+      if (
+        !input.currentPassword ||
+        !(await verifyPassword(input.currentPassword, current.passwordHash))
+      ) {
+        throw badUserInput(
+          'input.currentPassword',
+          'must be your current password to set a new one.',
+        );
+      }
+      changes.passwordHash = await hashPassword(password);
+    }
+    if (Object.keys(changes).length === 0) return current;
+    return users.update(me.id, changes);
+  },
+};
