@@ -26,6 +26,8 @@ export type GraphQLHttpOptions<C extends BaseContext> = {
   gate?: (req: IncomingMessage) => RequestGate;
   /** Largest accepted request body, in bytes. */
   maxBodyBytes?: number;
+  /** Which browser origins may call; without it, no CORS headers are sent. */
+  cors?: (origin: string) => boolean;
   /** Extra routes, such as a bundled GraphiQL, keyed by exact path. */
   routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void | Promise<void>>;
 };
@@ -195,6 +197,26 @@ export function createGraphQLHttpServer<C extends BaseContext>(
         seconds,
       );
     });
+    const origin = req.headers.origin;
+    if (origin && options.cors?.(origin)) {
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('vary', 'origin');
+      res.setHeader('access-control-allow-credentials', 'true');
+    }
+    if (req.method === 'OPTIONS') {
+      const allowed = Boolean(origin && options.cors?.(origin));
+      if (allowed) {
+        res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
+        res.setHeader(
+          'access-control-allow-headers',
+          'content-type, authorization, apollo-require-preflight, x-apollo-operation-name, x-request-id',
+        );
+        res.setHeader('access-control-max-age', '600');
+      }
+      res.writeHead(allowed ? 204 : 403);
+      res.end();
+      return;
+    }
     route(req, res).catch((error: unknown) => {
       logger.error({ err: error, url: req.url }, 'request failed');
       if (!res.headersSent)

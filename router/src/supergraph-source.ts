@@ -1,0 +1,48 @@
+import { watch, readFileSync, type FSWatcher } from 'node:fs';
+import type { SupergraphSdlHook } from '@apollo/gateway';
+import type { Logger } from '@supergraph/common';
+import { SUBGRAPH_NAMES, composeSupergraph, schemaFile } from './compose.ts';
+
+/** Production: the committed supergraph, as composed ahead of time. */
+export function fileSupergraph(file: string): SupergraphSdlHook {
+  return async () => ({ supergraphSdl: readFileSync(file, 'utf8') });
+}
+
+/**
+ * Development: composes from the subgraphs' SDL files and recomposes whenever one changes, so
+ * a schema edit reaches the router without a restart. A failed composition is logged and the
+ * previous supergraph keeps serving.
+ */
+export function watchedSupergraph(logger: Logger, debounceMs = 200): SupergraphSdlHook {
+  return async ({ update }) => {
+    const watchers: FSWatcher[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    let last = composeSupergraph();
+    const recompose = () => {
+      try {
+        const next = composeSupergraph();
+        if (next === last) return;
+        last = next;
+        update(next);
+        logger.info('subgraph schema changed: supergraph recomposed');
+      } catch (error) {
+        logger.error({ err: error }, 'recomposition failed; still serving the previous supergraph');
+      }
+    };
+    for (const name of SUBGRAPH_NAMES) {
+      watchers.push(
+        watch(schemaFile(name), () => {
+          clearTimeout(timer);
+          timer = setTimeout(recompose, debounceMs);
+        }),
+      );
+    }
+    return {
+      supergraphSdl: last,
+      cleanup: async () => {
+        clearTimeout(timer);
+        for (const w of watchers) w.close();
+      },
+    };
+  };
+}

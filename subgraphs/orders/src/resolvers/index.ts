@@ -1,0 +1,8 @@
+import { DateTime } from '@supergraph/common';
+import { Mutation } from './mutation.ts';
+import { Order, OrderItem } from './order.ts';
+import { Product } from './product.ts';
+import { Query } from './query.ts';
+import { User } from './user.ts';
+
+export const resolvers = { DateTime, Query, Mutation, Order, OrderItem, Product, User };

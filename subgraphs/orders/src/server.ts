@@ -1,0 +1,33 @@
+import { createSubgraph, type Logger } from '@supergraph/common';
+import type { PrismaClient } from '@supergraph/prisma/orders';
+import { createContext, type Context } from './context.ts';
+import { resolvers } from './resolvers/index.ts';
+import { typeDefs } from './schema.ts';
+
+export type ServerDeps = {
+  db: PrismaClient;
+  logger: Logger;
+  subgraphSecret: string;
+  production: boolean;
+};
+
+/** Builds the orders subgraph, not listening. */
+export async function createServer(deps: ServerDeps) {
+  return createSubgraph<Context>({
+    name: 'orders',
+    typeDefs,
+    resolvers,
+    context: (viewer) => createContext({ db: deps.db }, viewer),
+    subgraphSecret: deps.subgraphSecret,
+    production: deps.production,
+    logger: deps.logger,
+    ready: async (): Promise<Record<string, string>> => {
+      try {
+        await deps.db.$queryRaw`SELECT 1`;
+        return {};
+      } catch (error) {
+        return { database: error instanceof Error ? error.message : String(error) };
+      }
+    },
+  });
+}

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { closeServer, createLogger, listen, type Viewer } from '@supergraph/common';
+import { createOrdersClient, type PrismaClient, type Product } from '@supergraph/prisma/orders';
+import { asRouter, createTestDatabase, postGraphQL, type GraphQLResponse } from '@supergraph/testing';
+import { createServer } from '../src/server.ts';
+
+export const SECRET = 'test-subgraph-secret-that-is-long-enough';
+
+export type Harness = {
+  url: string;
+  db: PrismaClient;
+  /** Runs `fn` and returns the SQL statements it caused, transaction control left out. */
+  countQueries(fn: () => Promise<unknown>): Promise<string[]>;
+  call<T>(
+    query: string,
+    viewer: Viewer | null,
+    variables?: Record<string, unknown>,
+  ): Promise<GraphQLResponse<T>>;
+  stop(): Promise<void>;
+};
+
+const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|SET TRANSACTION)\b/i;
+
+/** A fresh database and an orders subgraph on a free port, spoken to over real HTTP. */
+export async function startOrders(): Promise<Harness> {
+  const database = await createTestDatabase();
+  let recording: string[] | null = null;
+  const db = createOrdersClient({
+    databaseUrl: database.url,
+    poolSize: 4,
+    onQuery: (sql) => {
+      if (recording && !TRANSACTION_CONTROL.test(sql)) recording.push(sql);
+    },
+  });
+  const { apollo, http } = await createServer({
+    db,
+    logger: createLogger('orders-test', 'silent'),
+    subgraphSecret: SECRET,
+    production: false,
+  });
+  const url = `http://127.0.0.1:${await listen(http, 0, '127.0.0.1')}/graphql`;
+  return {
+    url,
+    db,
+    async countQueries(fn) {
+      recording = [];
+      try {
+        await fn();
+        return recording;
+      } finally {
+        recording = null;
+      }
+    },
+    call: (query, viewer, variables) =>
+      postGraphQL(url, query, { variables, headers: asRouter(SECRET, viewer) }),
+    async stop() {
+      await closeServer(http);
+      await apollo.stop();
+      await db.$disconnect();
+      await database.drop();
+    },
+  };
+}
+
+export function customer(): Viewer {
+  return { id: randomUUID(), role: 'CUSTOMER' };
+}
+
+export function staff(role: 'STAFF' | 'ADMIN' = 'STAFF'): Viewer {
+  return { id: randomUUID(), role };
+}
+
+export type ProductSeed = { sku: string; name: string; priceCents: number; currency: string };
+
+export async function seedProducts(db: PrismaClient, seeds: ProductSeed[]): Promise<Product[]> {
+  const created: Product[] = [];
+  // One at a time, so that ids (UUIDv7) follow the seed order.
+  for (const data of seeds) created.push(await db.product.create({ data }));
+  return created;
+}
+
+export const PLACE_ORDER = /* GraphQL */ `
+  mutation ($input: PlaceOrderInput!) {
+    placeOrder(input: $input) {
+      id
+      status
+      totalCents
+      currency
+      customer {
+        id
+      }
+      items {
+        product {
+          id
+          name
+        }
+        quantity
+        unitPriceCents
+      }
+      confirmationEmail {
+        status
+        attempts
+        lastError
+        sentAt
+      }
+      createdAt
+    }
+  }
+`;
+
+export type PlacedOrder = {
+  id: string;
+  status: string;
+  totalCents: number;
+  currency: string;
+  customer: { id: string };
+  items: Array<{ product: { id: string; name: string }; quantity: number; unitPriceCents: number }>;
+  confirmationEmail: {
+    status: string;
+    attempts: number;
+    lastError: string | null;
+    sentAt: string | null;
+  };
+  createdAt: string;
+};
+
+export type ItemInput = { productId: string; quantity: number };
+
+export async function placeOrder(
+  h: Harness,
+  viewer: Viewer,
+  items: ItemInput[],
+  idempotencyKey?: string,
+): Promise<PlacedOrder> {
+  const res = await h.call<{ placeOrder: PlacedOrder }>(PLACE_ORDER, viewer, {
+    input: { items, idempotencyKey },
+  });
+  if (res.errors || !res.data) throw new Error(`placeOrder failed: ${JSON.stringify(res.errors)}`);
+  return res.data.placeOrder;
+}

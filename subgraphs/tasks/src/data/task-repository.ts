@@ -1,0 +1,201 @@
+/** The only code in the tasks subgraph that talks to Postgres. */
+import DataLoader from 'dataloader';
+import { isUuid, type Page } from '@supergraph/common';
+import { Prisma, type PrismaClient, type Task, type TaskStatus } from '@supergraph/prisma/tasks';
+import type { Scope } from '../access.ts';
+
+export type { Task, TaskStatus };
+
+export type NewTask = {
+  title: string;
+  notes: string | null;
+  dueAt: Date | null;
+  ownerId: string;
+  assigneeId: string | null;
+  orderId: string | null;
+};
+
+export type TaskChanges = Partial<
+  Pick<Task, 'title' | 'notes' | 'dueAt' | 'assigneeId' | 'status' | 'completedAt'>
+>;
+
+/** A page of one user's tasks, as requested through `User.tasks`. */
+export type UserTasksQuery = { status: TaskStatus | null; page: Page };
+
+type TaskRow = {
+  key: string;
+  id: string;
+  title: string;
+  notes: string | null;
+  status: TaskStatus;
+  due_at: Date | null;
+  owner_id: string;
+  assignee_id: string | null;
+  order_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+  completed_at: Date | null;
+};
+
+function fromRow(row: TaskRow): Task {
+  return {
+    id: row.id,
+    title: row.title,
+    notes: row.notes,
+    status: row.status,
+    dueAt: row.due_at,
+    ownerId: row.owner_id,
+    assigneeId: row.assignee_id,
+    orderId: row.order_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    completedAt: row.completed_at,
+  };
+}
+
+function scopeWhere(scope: Scope): Prisma.TaskWhereInput {
+  return scope.kind === 'all'
+    ? {}
+    : { OR: [{ ownerId: scope.userId }, { assigneeId: scope.userId }] };
+}
+
+function uuids(keys: readonly string[]): string[] {
+  return [...new Set(keys.filter(isUuid).map((key) => key.toLowerCase()))];
+}
+
+export class TaskRepository {
+  /** Batches every by-id lookup in one request into a single query. */
+  readonly byId: DataLoader<string, Task | null>;
+  private readonly orderLoaders = new Map<string, DataLoader<string, Task[]>>();
+  private readonly userLoaders = new Map<string, DataLoader<string, Task[]>>();
+
+  constructor(private readonly db: PrismaClient) {
+    this.byId = new DataLoader(async (ids) => {
+      const valid = uuids(ids);
+      const rows = valid.length ? await db.task.findMany({ where: { id: { in: valid } } }) : [];
+      const found = new Map(rows.map((row) => [row.id, row]));
+      return ids.map((id) => found.get(id.toLowerCase()) ?? null);
+    });
+  }
+
+  /** Newest first, `first + 1` rows so that the caller can tell whether more exist. */
+  list(scope: Scope, status: TaskStatus | null, page: Page): Promise<Task[]> {
+    return this.db.task.findMany({
+      where: {
+        AND: [
+          scopeWhere(scope),
+          status ? { status } : {},
+          page.afterId ? { id: { lt: page.afterId } } : {},
+        ],
+      },
+      orderBy: { id: 'desc' },
+      take: page.first + 1,
+    });
+  }
+
+  /**
+   * The tasks of each order within `scope`, oldest first. One query answers every order
+   * resolved in the request.
+   */
+  forOrder(scope: Scope): DataLoader<string, Task[]> {
+    const cacheKey = scope.kind === 'all' ? '*' : scope.userId;
+    let loader = this.orderLoaders.get(cacheKey);
+    if (!loader) {
+      loader = new DataLoader(async (orderIds: readonly string[]) => {
+        const valid = uuids(orderIds);
+        const rows = valid.length
+          ? await this.db.task.findMany({
+              where: { AND: [{ orderId: { in: valid } }, scopeWhere(scope)] },
+              orderBy: { id: 'asc' },
+            })
+          : [];
+        return orderIds.map((orderId) =>
+          rows.filter((row) => row.orderId === orderId.toLowerCase()),
+        );
+      });
+      this.orderLoaders.set(cacheKey, loader);
+      (loader as unknown as {_batchScheduleFn: unknown})._batchScheduleFn = (fn: () => void) => fn();
+    }
+    return loader;
+  }
+
+  /**
+   * Tasks each user owns or is assigned to, newest first, `first + 1` per user. Users reached
+   * through one field with the same arguments share a single query: a lateral join keeps the
+   * limit per user instead of for the whole batch.
+   */
+  forUser({ status, page }: UserTasksQuery): DataLoader<string, Task[]> {
+    const cacheKey = `${status ?? '*'}|${page.first}|${page.afterId ?? ''}`;
+    let loader = this.userLoaders.get(cacheKey);
+    if (!loader) {
+      loader = new DataLoader(async (userIds: readonly string[]) => {
+        const valid = uuids(userIds);
+        const rows = valid.length ? await this.userTaskRows(valid, status, page) : [];
+        const byUser = new Map<string, Task[]>();
+        for (const row of rows) {
+          const list = byUser.get(row.key) ?? [];
+          list.push(fromRow(row));
+          byUser.set(row.key, list);
+        }
+        return userIds.map((userId) => byUser.get(userId.toLowerCase()) ?? []);
+      });
+      this.userLoaders.set(cacheKey, loader);
+      (loader as unknown as {_batchScheduleFn: unknown})._batchScheduleFn = (fn: () => void) => fn();
+    }
+    return loader;
+  }
+
+  private userTaskRows(
+    userIds: string[],
+    status: TaskStatus | null,
+    page: Page,
+  ): Promise<TaskRow[]> {
+    // Raw SQL bypasses the adapter's schema option, hence the qualified names.
+    const byStatus = status
+      ? Prisma.sql`AND t.status = ${status}::"tasks"."TaskStatus"`
+      : Prisma.empty;
+    const afterId = page.afterId ? Prisma.sql`AND t.id < ${page.afterId}::uuid` : Prisma.empty;
+    return this.db.$queryRaw<TaskRow[]>`
+      SELECT u.id::text AS key, l.id::text AS id, l.title, l.notes, l.status::text AS status,
+        l.due_at, l.owner_id::text AS owner_id, l.assignee_id::text AS assignee_id,
+        l.order_id::text AS order_id, l.created_at, l.updated_at, l.completed_at
+      FROM unnest(${userIds}::uuid[]) AS u(id)
+      CROSS JOIN LATERAL (
+        SELECT t.* FROM "tasks"."tasks" t
+        WHERE (t.owner_id = u.id OR t.assignee_id = u.id) ${byStatus} ${afterId}
+        ORDER BY t.id DESC
+        LIMIT ${page.first + 1}
+      ) l
+      ORDER BY u.id, l.id DESC`;
+  }
+
+  async create(task: NewTask): Promise<Task> {
+    const created = await this.db.task.create({ data: task });
+    this.byId.prime(created.id, created);
+    return created;
+  }
+
+  /**
+   * Applies `changes` only if the task is still in status `expected`, so that two requests
+   * deciding from the same state cannot both win. Null when the task has moved on or is gone.
+   */
+  async updateIfStatus(
+    id: string,
+    expected: TaskStatus,
+    changes: TaskChanges,
+  ): Promise<Task | null> {
+    const { count } = await this.db.task.updateMany({
+      where: { id, status: expected },
+      data: changes,
+    });
+    this.byId.clear(id);
+    if (count === 0) return null;
+    return this.byId.load(id);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const { count } = await this.db.task.deleteMany({ where: { id } });
+    this.byId.clear(id).prime(id, null);
+    return count > 0;
+  }
+}

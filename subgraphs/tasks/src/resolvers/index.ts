@@ -1,0 +1,8 @@
+import { DateTime } from '@supergraph/common';
+import { Mutation } from './mutation.ts';
+import { Order } from './order.ts';
+import { Query } from './query.ts';
+import { Task } from './task.ts';
+import { User } from './user.ts';
+
+export const resolvers = { DateTime, Query, Mutation, Task, User, Order };
