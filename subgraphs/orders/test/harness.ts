@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { closeServer, createLogger, listen, type Viewer } from '@supergraph/common';
 import { createOrdersClient, type PrismaClient, type Product } from '@supergraph/prisma/orders';
-import { asRouter, createTestDatabase, postGraphQL, type GraphQLResponse } from '@supergraph/testing';
+import {
+  asRouter,
+  createTestDatabase,
+  postGraphQL,
+  type GraphQLResponse,
+} from '@supergraph/testing';
 import { createServer } from '../src/server.ts';
 
 export const SECRET = 'test-subgraph-secret-that-is-long-enough';

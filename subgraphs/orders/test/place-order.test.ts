@@ -78,7 +78,10 @@ describe('placeOrder', () => {
         viewer,
         { id: first.id },
       );
-      assert.deepEqual(reread.data?.order, { totalCents: 3 * 999, items: [{ unitPriceCents: 999 }] });
+      assert.deepEqual(reread.data?.order, {
+        totalCents: 3 * 999,
+        items: [{ unitPriceCents: 999 }],
+      });
     } finally {
       await h.db.product.update({ where: { id: tea.id }, data: { priceCents: 999 } });
     }
@@ -228,7 +231,12 @@ describe('placeOrder', () => {
 
   it('accepts the limits themselves: 1000 of an item, a 128-character key, a total of 2^31-1', async () => {
     const viewer = customer();
-    const order = await placeOrder(h, viewer, [{ productId: mug.id, quantity: 1000 }], 'k'.repeat(128));
+    const order = await placeOrder(
+      h,
+      viewer,
+      [{ productId: mug.id, quantity: 1000 }],
+      'k'.repeat(128),
+    );
     assert.equal(order.totalCents, 1_250_000);
     const [exact] = await seedProducts(h.db, [
       { sku: 'MAX-1', name: 'Max', priceCents: 2_147_483_647, currency: 'EUR' },

@@ -15,8 +15,7 @@ export const Order = {
   /** Users live in the users subgraph; the router resolves the rest of the entity there. */
   customer: (order: OrderRow) => ({ __typename: 'User', id: order.customerId }),
 
-  items: (order: OrderRow, _: unknown, { orders }: Context) =>
-    orders.itemsByOrderId.load(order.id),
+  items: (order: OrderRow, _: unknown, { orders }: Context) => orders.itemsByOrderId.load(order.id),
 
   /** Every order gets a delivery row when placed; one missing is treated as not yet tried. */
   async confirmationEmail(order: OrderRow, _: unknown, { orders }: Context) {

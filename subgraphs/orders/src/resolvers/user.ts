@@ -25,7 +25,7 @@ export const User = {
   ) {
     const me = requireViewer(viewer);
     if (me.id.toLowerCase() !== user.id.toLowerCase() && !isStaff(me)) {
-      throw forbidden("You can only read your own orders.");
+      throw forbidden('You can only read your own orders.');
     }
     const page = parsePage(args);
     const rows = await orders.pageOfCustomer(page, args.status ?? null).load(user.id);
