@@ -26,7 +26,9 @@ async function ensurePostgres(): Promise<string> {
   const url = explicit || DEFAULT_DATABASE_URL;
   if (await postgresAnswers(url)) return url;
   if (explicit) {
-    fail(`Postgres does not answer at DATABASE_URL (${new URL(url).host}). Start it, or unset DATABASE_URL to use an embedded Postgres under .data/.`);
+    fail(
+      `Postgres does not answer at DATABASE_URL (${new URL(url).host}). Start it, or unset DATABASE_URL to use an embedded Postgres under .data/.`,
+    );
   }
   console.log('• no Postgres at localhost:5432: starting an embedded one under .data/postgres');
   const embedded = await startEmbeddedPostgres(data);
@@ -62,7 +64,12 @@ async function main() {
 
   const turbo: ChildProcess = spawn('npx', ['turbo', 'run', 'dev', ...process.argv.slice(2)], {
     stdio: 'inherit',
-    env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, TURBO_TELEMETRY_DISABLED: '1' },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      TURBO_TELEMETRY_DISABLED: '1',
+    },
   });
   const stop = (signal: NodeJS.Signals) => turbo.kill(signal);
   process.on('SIGINT', stop);

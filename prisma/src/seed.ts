@@ -11,11 +11,26 @@ import { createUsersClient } from './users.ts';
 type Role = 'CUSTOMER' | 'STAFF' | 'ADMIN';
 
 /** Dev accounts, documented in the README. */
-export const DEV_ACCOUNTS: ReadonlyArray<{ email: string; name: string; role: Role; password: string }> = [
+export const DEV_ACCOUNTS: ReadonlyArray<{
+  email: string;
+  name: string;
+  role: Role;
+  password: string;
+}> = [
   { email: 'admin@example.com', name: 'Ada Admin', role: 'ADMIN', password: 'supergraph-admin' },
   { email: 'staff@example.com', name: 'Sam Staff', role: 'STAFF', password: 'supergraph-staff' },
-  { email: 'customer@example.com', name: 'Cory Customer', role: 'CUSTOMER', password: 'supergraph-customer' },
-  { email: 'customer2@example.com', name: 'Dana Customer', role: 'CUSTOMER', password: 'supergraph-customer' },
+  {
+    email: 'customer@example.com',
+    name: 'Cory Customer',
+    role: 'CUSTOMER',
+    password: 'supergraph-customer',
+  },
+  {
+    email: 'customer2@example.com',
+    name: 'Dana Customer',
+    role: 'CUSTOMER',
+    password: 'supergraph-customer',
+  },
 ];
 
 const PRODUCTS: ReadonlyArray<[sku: string, name: string, priceCents: number]> = [
@@ -89,7 +104,10 @@ export async function seedDatabase(databaseUrl: string): Promise<SeedSummary> {
         });
         const totalCents = lines.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0);
         const status = n === 0 ? 'FULFILLED' : 'CONFIRMED';
-        const exists = await orders.order.findUnique({ where: { id: orderId }, select: { id: true } });
+        const exists = await orders.order.findUnique({
+          where: { id: orderId },
+          select: { id: true },
+        });
         if (!exists) {
           await orders.order.create({
             data: {
@@ -99,8 +117,16 @@ export async function seedDatabase(databaseUrl: string): Promise<SeedSummary> {
               totalCents,
               currency: 'USD',
               idempotencyKey: `seed-${n}`,
-              items: { create: lines.map((l, position) => ({ ...l, id: seedId(`item:${orderId}:${position}`, 200), position })) },
-              email: { create: { status: 'SENT', attempts: 1, sentAt: new Date(Date.UTC(2026, 0, 1)) } },
+              items: {
+                create: lines.map((l, position) => ({
+                  ...l,
+                  id: seedId(`item:${orderId}:${position}`, 200),
+                  position,
+                })),
+              },
+              email: {
+                create: { status: 'SENT', attempts: 1, sentAt: new Date(Date.UTC(2026, 0, 1)) },
+              },
             },
           });
         }
@@ -135,7 +161,12 @@ export async function seedDatabase(databaseUrl: string): Promise<SeedSummary> {
         taskCount += 2;
       }
     }
-    return { users: accounts.size, products: productIds.length, orders: orderCount, tasks: taskCount };
+    return {
+      users: accounts.size,
+      products: productIds.length,
+      orders: orderCount,
+      tasks: taskCount,
+    };
   } finally {
     await Promise.all([users.$disconnect(), orders.$disconnect(), tasks.$disconnect()]);
   }

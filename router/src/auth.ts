@@ -3,14 +3,19 @@ import { GraphQLError } from 'graphql';
 import { InvalidTokenError, verifyToken, type TokenKey, type Viewer } from '@supergraph/common';
 
 function refuse(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+  return new GraphQLError(message, {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+  });
 }
 
 /**
  * The viewer from `Authorization: Bearer <token>`. No header means an anonymous request; a
  * header that is present but invalid is refused outright rather than silently downgraded.
  */
-export async function viewerFromRequest(req: IncomingMessage, key: TokenKey): Promise<Viewer | null> {
+export async function viewerFromRequest(
+  req: IncomingMessage,
+  key: TokenKey,
+): Promise<Viewer | null> {
   const header = req.headers.authorization;
   if (!header) return null;
   const match = /^Bearer ([A-Za-z0-9_\-.]{1,4096})$/.exec(header);
@@ -19,7 +24,11 @@ export async function viewerFromRequest(req: IncomingMessage, key: TokenKey): Pr
     return await verifyToken(key, match[1]);
   } catch (error) {
     if (error instanceof InvalidTokenError) {
-      throw refuse(error.message === 'token expired' ? 'Your session has expired; log in again.' : 'Invalid token.');
+      throw refuse(
+        error.message === 'token expired'
+          ? 'Your session has expired; log in again.'
+          : 'Invalid token.',
+      );
     }
     throw error;
   }

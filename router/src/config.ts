@@ -30,7 +30,9 @@ export function loadRouterConfig(source: Record<string, string | undefined> = pr
     try {
       new URL(origin);
     } catch {
-      throw new ConfigError(`CORS_ORIGINS: "${origin}" is not an origin such as https://shop.example.com`);
+      throw new ConfigError(
+        `CORS_ORIGINS: "${origin}" is not an origin such as https://shop.example.com`,
+      );
     }
   }
   return {
@@ -38,8 +40,18 @@ export function loadRouterConfig(source: Record<string, string | undefined> = pr
     logLevel: raw.LOG_LEVEL,
     port: raw.ROUTER_PORT,
     subgraphUrls: { users: raw.USERS_URL, orders: raw.ORDERS_URL, tasks: raw.TASKS_URL },
-    jwtSecret: resolveSecret({ name: 'JWT_SECRET', value: raw.JWT_SECRET, production, dataDir: dir }),
-    subgraphSecret: resolveSecret({ name: 'SUBGRAPH_SECRET', value: raw.SUBGRAPH_SECRET, production, dataDir: dir }),
+    jwtSecret: resolveSecret({
+      name: 'JWT_SECRET',
+      value: raw.JWT_SECRET,
+      production,
+      dataDir: dir,
+    }),
+    subgraphSecret: resolveSecret({
+      name: 'SUBGRAPH_SECRET',
+      value: raw.SUBGRAPH_SECRET,
+      production,
+      dataDir: dir,
+    }),
     corsOrigins,
     maxBodyBytes: raw.MAX_BODY_BYTES,
     supergraphPath: raw.SUPERGRAPH_PATH,

@@ -16,21 +16,29 @@ const ASSETS: Record<string, { file: string; type: string }> = {
 };
 
 const PAGE = /* HTML */ `<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8" />
-    <title>Supergraph · GraphiQL</title>
-    <link rel="stylesheet" href="/graphiql/graphiql.css" />
-    <style>body { margin: 0; height: 100vh; } #graphiql { height: 100vh; }</style>
-  </head>
-  <body>
-    <div id="graphiql">Loading…</div>
-    <script src="/graphiql/react.js"></script>
-    <script src="/graphiql/react-dom.js"></script>
-    <script src="/graphiql/graphiql.js"></script>
-    <script src="/graphiql/start.js"></script>
-  </body>
-</html>`;
+  <html lang="en">
+    <head>
+      <meta charset="utf-8" />
+      <title>Supergraph · GraphiQL</title>
+      <link rel="stylesheet" href="/graphiql/graphiql.css" />
+      <style>
+        body {
+          margin: 0;
+          height: 100vh;
+        }
+        #graphiql {
+          height: 100vh;
+        }
+      </style>
+    </head>
+    <body>
+      <div id="graphiql">Loading…</div>
+      <script src="/graphiql/react.js"></script>
+      <script src="/graphiql/react-dom.js"></script>
+      <script src="/graphiql/graphiql.js"></script>
+      <script src="/graphiql/start.js"></script>
+    </body>
+  </html>`;
 
 const START = `
 const fetcher = GraphiQL.createFetcher({ url: '/graphql' });
@@ -54,7 +62,10 @@ export function createGraphiqlRoutes() {
     return body;
   };
   const send = (res: ServerResponse, type: string, body: string | Buffer) => {
-    res.writeHead(200, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'public, max-age=3600' });
+    res.writeHead(200, {
+      'content-type': `${type}; charset=utf-8`,
+      'cache-control': 'public, max-age=3600',
+    });
     res.end(body);
   };
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {

@@ -6,7 +6,13 @@ import {
   ApolloServerPluginInlineTraceDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { createFormatError, createGraphQLHttpServer, createMetrics, tokenKey, type Logger } from '@supergraph/common';
+import {
+  createFormatError,
+  createGraphQLHttpServer,
+  createMetrics,
+  tokenKey,
+  type Logger,
+} from '@supergraph/common';
 import { viewerFromRequest } from './auth.ts';
 import type { RouterContext } from './context.ts';
 import { corsPolicy } from './cors.ts';
@@ -32,7 +38,8 @@ export async function createServer(deps: RouterDeps) {
   const key = tokenKey(deps.jwtSecret);
   const gateway = new ApolloGateway({
     supergraphSdl: deps.supergraph,
-    buildService: ({ name, url }) => new SignedDataSource(deps.subgraphUrls[name] ?? url ?? '', deps.subgraphSecret),
+    buildService: ({ name, url }) =>
+      new SignedDataSource(deps.subgraphUrls[name] ?? url ?? '', deps.subgraphSecret),
     logger,
   });
   const apollo = new ApolloServer<RouterContext>({

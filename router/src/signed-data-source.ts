@@ -14,7 +14,10 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
     super({ url });
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>): void {
+  override willSendRequest({
+    request,
+    context,
+  }: GraphQLDataSourceProcessOptions<RouterContext>): void {
     const viewer = 'viewer' in context ? (context.viewer ?? null) : null;
     request.http?.headers.set(PROOF_HEADER, createProof(this.secret, viewer));
     const requestId = 'requestId' in context ? context.requestId : undefined;

@@ -5,7 +5,10 @@ import pg from 'pg';
 export async function postgresAnswers(url: string): Promise<boolean> {
   const target = new URL(url);
   target.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: target.toString(), connectionTimeoutMillis: 2000 });
+  const client = new pg.Client({
+    connectionString: target.toString(),
+    connectionTimeoutMillis: 2000,
+  });
   try {
     await client.connect();
     await client.query('SELECT 1');
@@ -23,7 +26,9 @@ export const EMBEDDED_PORT = 54329;
  * A Postgres that lives under .data/postgres, for machines with none running. It listens on
  * its own port so that it never collides with a system Postgres that is merely stopped.
  */
-export async function startEmbeddedPostgres(dataDir: string): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+): Promise<{ url: string; stop(): Promise<void> }> {
   const databaseDir = path.join(dataDir, 'postgres');
   const server = new EmbeddedPostgres({
     databaseDir,

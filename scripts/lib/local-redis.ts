@@ -15,7 +15,9 @@ export function redisAnswers(url: string, timeoutMs = 1500): Promise<boolean> {
     socket.setTimeout(timeoutMs, () => done(false));
     socket.on('error', () => done(false));
     socket.on('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (data) => done(data.toString().startsWith('+PONG') || data.toString().startsWith('-NOAUTH')));
+    socket.on('data', (data) =>
+      done(data.toString().startsWith('+PONG') || data.toString().startsWith('-NOAUTH')),
+    );
   });
 }
 
@@ -30,7 +32,20 @@ export async function startLocalRedis(url: string, dataDir: string): Promise<Chi
   mkdirSync(dir, { recursive: true });
   const child = spawn(
     'redis-server',
-    ['--bind', '127.0.0.1', '--port', target.port || '6379', '--dir', dir, '--appendonly', 'yes', '--save', '', '--maxmemory-policy', 'noeviction'],
+    [
+      '--bind',
+      '127.0.0.1',
+      '--port',
+      target.port || '6379',
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--save',
+      '',
+      '--maxmemory-policy',
+      'noeviction',
+    ],
     { stdio: 'ignore' },
   );
   for (let i = 0; i < 50; i++) {

@@ -271,6 +271,9 @@ describe('cancelOrder', () => {
     // Word for word what a missing order gets, so that ids of other customers cannot be probed.
     assert.equal(res.errors![0]!.message, `Order ${order.id} was not found.`);
     assert.match(missing.errors![0]!.message, /^Order [0-9a-f-]{36} was not found\.$/);
+    const malformed = await h.call(CANCEL, bob, { id: 'not-a-uuid' });
+    assert.deepEqual(errorCodes(malformed), ['BAD_USER_INPUT']);
+    assert.match(malformed.errors![0]!.message, /^id: /);
     const byStaff = await h.call<{ cancelOrder: { status: string } }>(CANCEL, staff(), {
       id: order.id,
     });
