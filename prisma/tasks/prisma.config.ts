@@ -4,6 +4,9 @@ import { createMigrateAdapter, releaseEngineTimers } from '../src/migrate-adapte
 import { databaseUrlFromEnv } from '../src/database-url.ts';
 
 releaseEngineTimers();
+// The schema's `url = env("DATABASE_URL")` must resolve even for `generate`, or the CLI tries to
+// download a query engine that these machines cannot reach.
+process.env.DATABASE_URL = databaseUrlFromEnv();
 
 export default defineConfig({
   experimental: { adapter: true },

@@ -457,7 +457,15 @@ describe('tasks subgraph', () => {
       [COMPLETE, { id: task.id }],
       [DELETE, { id: task.id }],
       [
-        'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Task { id } } }',
+        /* GraphQL */ `
+          query ($r: [_Any!]!) {
+            _entities(representations: $r) {
+              ... on Task {
+                id
+              }
+            }
+          }
+        `,
         { r: [{ __typename: 'Task', id: task.id }] },
       ],
     ];

@@ -101,7 +101,7 @@ export class TaskRepository {
     const cacheKey = scope.kind === 'all' ? '*' : scope.userId;
     let loader = this.orderLoaders.get(cacheKey);
     if (!loader) {
-      loader = new DataLoader(async (orderIds: readonly string[]) => {
+      loader = new DataLoader(async (orderIds) => {
         const valid = uuids(orderIds);
         const rows = valid.length
           ? await this.db.task.findMany({
@@ -114,7 +114,6 @@ export class TaskRepository {
         );
       });
       this.orderLoaders.set(cacheKey, loader);
-      (loader as unknown as {_batchScheduleFn: unknown})._batchScheduleFn = (fn: () => void) => fn();
     }
     return loader;
   }
@@ -128,7 +127,7 @@ export class TaskRepository {
     const cacheKey = `${status ?? '*'}|${page.first}|${page.afterId ?? ''}`;
     let loader = this.userLoaders.get(cacheKey);
     if (!loader) {
-      loader = new DataLoader(async (userIds: readonly string[]) => {
+      loader = new DataLoader(async (userIds) => {
         const valid = uuids(userIds);
         const rows = valid.length ? await this.userTaskRows(valid, status, page) : [];
         const byUser = new Map<string, Task[]>();
@@ -140,7 +139,6 @@ export class TaskRepository {
         return userIds.map((userId) => byUser.get(userId.toLowerCase()) ?? []);
       });
       this.userLoaders.set(cacheKey, loader);
-      (loader as unknown as {_batchScheduleFn: unknown})._batchScheduleFn = (fn: () => void) => fn();
     }
     return loader;
   }
