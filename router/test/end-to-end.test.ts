@@ -19,7 +19,16 @@ const bearer = (auth: Auth) => ({ authorization: `Bearer ${auth.token}` });
 async function signUp(email: string, name: string): Promise<Auth> {
   const res = await postGraphQL<{ signUp: Auth }>(
     system.url,
-    /* GraphQL */ `mutation ($input: SignUpInput!) { signUp(input: $input) { token user { id } } }`,
+    /* GraphQL */ `
+      mutation ($input: SignUpInput!) {
+        signUp(input: $input) {
+          token
+          user {
+            id
+          }
+        }
+      }
+    `,
     { variables: { input: { name, email, password: 'a long enough password' } } },
   );
   assert.equal(res.errors, undefined, JSON.stringify(res.errors));
@@ -29,8 +38,26 @@ async function signUp(email: string, name: string): Promise<Auth> {
 async function placeOrder(auth: Auth, quantity = 2) {
   const res = await postGraphQL<{ placeOrder: { id: string; totalCents: number } }>(
     system.url,
-    /* GraphQL */ `mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id totalCents status } }`,
-    { variables: { input: { items: [{ productId: productIds[0], quantity }, { productId: productIds[1], quantity: 1 }] } }, headers: bearer(auth) },
+    /* GraphQL */ `
+      mutation ($input: PlaceOrderInput!) {
+        placeOrder(input: $input) {
+          id
+          totalCents
+          status
+        }
+      }
+    `,
+    {
+      variables: {
+        input: {
+          items: [
+            { productId: productIds[0], quantity },
+            { productId: productIds[1], quantity: 1 },
+          ],
+        },
+      },
+      headers: bearer(auth),
+    },
   );
   assert.equal(res.errors, undefined, JSON.stringify(res.errors));
   return res.data!.placeOrder;
@@ -39,7 +66,13 @@ async function placeOrder(auth: Auth, quantity = 2) {
 async function createTask(auth: Auth, title: string, orderId?: string) {
   const res = await postGraphQL<{ createTask: { id: string } }>(
     system.url,
-    /* GraphQL */ `mutation ($input: CreateTaskInput!) { createTask(input: $input) { id } }`,
+    /* GraphQL */ `
+      mutation ($input: CreateTaskInput!) {
+        createTask(input: $input) {
+          id
+        }
+      }
+    `,
     { variables: { input: { title, orderId } }, headers: bearer(auth) },
   );
   assert.equal(res.errors, undefined, JSON.stringify(res.errors));
@@ -50,8 +83,37 @@ const DASHBOARD = /* GraphQL */ `
   query {
     me {
       name
-      orders { edges { node { id totalCents items { quantity product { name } } customer { name } } } }
-      tasks { edges { node { title order { id status } owner { name } } } }
+      orders {
+        edges {
+          node {
+            id
+            totalCents
+            items {
+              quantity
+              product {
+                name
+              }
+            }
+            customer {
+              name
+            }
+          }
+        }
+      }
+      tasks {
+        edges {
+          node {
+            title
+            order {
+              id
+              status
+            }
+            owner {
+              name
+            }
+          }
+        }
+      }
     }
   }
 `;
@@ -59,8 +121,25 @@ const DASHBOARD = /* GraphQL */ `
 type Dashboard = {
   me: {
     name: string;
-    orders: { edges: Array<{ node: { id: string; totalCents: number; items: Array<{ quantity: number; product: { name: string } }>; customer: { name: string } } }> };
-    tasks: { edges: Array<{ node: { title: string; order: { id: string; status: string } | null; owner: { name: string } } }> };
+    orders: {
+      edges: Array<{
+        node: {
+          id: string;
+          totalCents: number;
+          items: Array<{ quantity: number; product: { name: string } }>;
+          customer: { name: string };
+        };
+      }>;
+    };
+    tasks: {
+      edges: Array<{
+        node: {
+          title: string;
+          order: { id: string; status: string } | null;
+          owner: { name: string };
+        };
+      }>;
+    };
   };
 };
 
@@ -88,7 +167,13 @@ describe('the supergraph through the router', () => {
     );
     assert.deepEqual(
       me.tasks.edges.map((e) => e.node),
-      [{ title: 'Check the delivery', order: { id: order.id, status: 'PENDING' }, owner: { name: 'Ada' } }],
+      [
+        {
+          title: 'Check the delivery',
+          order: { id: order.id, status: 'PENDING' },
+          owner: { name: 'Ada' },
+        },
+      ],
     );
   });
 
@@ -100,33 +185,84 @@ describe('the supergraph through the router', () => {
 
     const read = await postGraphQL<{ order: unknown; task: unknown }>(
       system.url,
-      /* GraphQL */ `query ($o: ID!, $t: ID!) { order(id: $o) { id totalCents } task(id: $t) { id title } }`,
+      /* GraphQL */ `
+        query ($o: ID!, $t: ID!) {
+          order(id: $o) {
+            id
+            totalCents
+          }
+          task(id: $t) {
+            id
+            title
+          }
+        }
+      `,
       { variables: { o: order.id, t: task.id }, headers: bearer(other) },
     );
     assert.equal(read.errors, undefined);
     assert.deepEqual(read.data, { order: null, task: null });
 
-    const cancel = await postGraphQL(system.url, /* GraphQL */ `mutation ($id: ID!) { cancelOrder(id: $id) { id } }`, {
-      variables: { id: order.id },
-      headers: bearer(other),
-    });
+    const cancel = await postGraphQL(
+      system.url,
+      /* GraphQL */ `
+        mutation ($id: ID!) {
+          cancelOrder(id: $id) {
+            id
+          }
+        }
+      `,
+      {
+        variables: { id: order.id },
+        headers: bearer(other),
+      },
+    );
     assert.deepEqual(errorCodes(cancel), ['NOT_FOUND']);
-    const complete = await postGraphQL(system.url, /* GraphQL */ `mutation ($id: ID!) { completeTask(id: $id) { id } }`, {
-      variables: { id: task.id },
-      headers: bearer(other),
-    });
+    const complete = await postGraphQL(
+      system.url,
+      /* GraphQL */ `
+        mutation ($id: ID!) {
+          completeTask(id: $id) {
+            id
+          }
+        }
+      `,
+      {
+        variables: { id: task.id },
+        headers: bearer(other),
+      },
+    );
     assert.deepEqual(errorCodes(complete), ['NOT_FOUND']);
 
     const lists = await postGraphQL<{ orders: { edges: unknown[] }; tasks: { edges: unknown[] } }>(
       system.url,
-      /* GraphQL */ `{ orders { edges { node { id } } } tasks { edges { node { id } } } }`,
+      /* GraphQL */ `
+        {
+          orders {
+            edges {
+              node {
+                id
+              }
+            }
+          }
+          tasks {
+            edges {
+              node {
+                id
+              }
+            }
+          }
+        }
+      `,
       { headers: bearer(other) },
     );
     assert.deepEqual(lists.data, { orders: { edges: [] }, tasks: { edges: [] } });
   });
 
   it('lets anonymous clients read products only', async () => {
-    const products = await postGraphQL<{ products: { edges: unknown[] } }>(system.url, '{ products(first: 10) { edges { node { name priceCents } } } }');
+    const products = await postGraphQL<{ products: { edges: unknown[] } }>(
+      system.url,
+      '{ products(first: 10) { edges { node { name priceCents } } } }',
+    );
     assert.equal(products.data?.products.edges.length, 2);
     const me = await postGraphQL(system.url, '{ me { id } }');
     assert.deepEqual(me.data, { me: null });
@@ -135,7 +271,9 @@ describe('the supergraph through the router', () => {
   });
 
   it('refuses a bad token with 401 instead of treating it as anonymous', async () => {
-    const res = await postGraphQL(system.url, '{ products { edges { cursor } } }', { headers: { authorization: 'Bearer not.a.token' } });
+    const res = await postGraphQL(system.url, '{ products { edges { cursor } } }', {
+      headers: { authorization: 'Bearer not.a.token' },
+    });
     assert.equal(res.status, 401);
     assert.deepEqual(errorCodes(res), ['UNAUTHENTICATED']);
   });
@@ -144,15 +282,28 @@ describe('the supergraph through the router', () => {
     const auth = await signUp('input@example.com', 'Input');
     const res = await postGraphQL(
       system.url,
-      /* GraphQL */ `mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`,
-      { variables: { input: { items: [{ productId: productIds[0], quantity: 0 }] } }, headers: bearer(auth) },
+      /* GraphQL */ `
+        mutation ($input: PlaceOrderInput!) {
+          placeOrder(input: $input) {
+            id
+          }
+        }
+      `,
+      {
+        variables: { input: { items: [{ productId: productIds[0], quantity: 0 }] } },
+        headers: bearer(auth),
+      },
     );
     assert.deepEqual(errorCodes(res), ['BAD_USER_INPUT']);
     assert.match(res.errors![0]!.message, /input\.items\[0\]\.quantity/);
     assert.equal(JSON.stringify(res).includes('stacktrace'), false);
     const first = await postGraphQL(system.url, '{ products(first: 500) { edges { cursor } } }');
     assert.deepEqual(errorCodes(first), ['BAD_USER_INPUT']);
-    const malformed = await fetch(system.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    const malformed = await fetch(system.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": ',
+    });
     assert.equal(malformed.status, 400);
   });
 
@@ -167,19 +318,58 @@ describe('the supergraph through the router', () => {
     await users.$disconnect();
     const login = await postGraphQL<{ logIn: Auth }>(
       system.url,
-      /* GraphQL */ `mutation { logIn(email: "clerk@example.com", password: "a long enough password") { token user { id } } }`,
+      /* GraphQL */ `
+        mutation {
+          logIn(email: "clerk@example.com", password: "a long enough password") {
+            token
+            user {
+              id
+            }
+          }
+        }
+      `,
     );
     const staff = login.data!.logIn;
-    const res = await postGraphQL<{ orders: { edges: Array<{ node: { id: string; customer: { name: string; email: string }; tasks: Array<{ title: string; owner: { name: string } }> } }> } }>(
+    const res = await postGraphQL<{
+      orders: {
+        edges: Array<{
+          node: {
+            id: string;
+            customer: { name: string; email: string };
+            tasks: Array<{ title: string; owner: { name: string } }>;
+          };
+        }>;
+      };
+    }>(
       system.url,
-      /* GraphQL */ `{ orders(first: 50) { edges { node { id customer { name email } tasks { title owner { name } } } } } }`,
+      /* GraphQL */ `
+        {
+          orders(first: 50) {
+            edges {
+              node {
+                id
+                customer {
+                  name
+                  email
+                }
+                tasks {
+                  title
+                  owner {
+                    name
+                  }
+                }
+              }
+            }
+          }
+        }
+      `,
       { headers: bearer(staff) },
     );
     assert.equal(res.errors, undefined, JSON.stringify(res.errors));
     const found = res.data!.orders.edges.find((e) => e.node.id === order.id)?.node;
     assert.deepEqual(found?.customer, { name: 'Shopper', email: 'shopper@example.com' });
     assert.deepEqual(found?.tasks, [{ title: 'Shopper note', owner: { name: 'Shopper' } }]);
-    assert.ok(res.data!.orders.edges.length >= 3, 'staff sees every customer\'s orders');
+    assert.ok(res.data!.orders.edges.length >= 3, "staff sees every customer's orders");
   });
 
   it('serves the offline GraphiQL with its assets, and health endpoints', async () => {

@@ -36,7 +36,12 @@ export async function startSystem({ production = false } = {}): Promise<System> 
     tasks: createTasksClient({ databaseUrl: database.url, poolSize: 4 }),
   };
   const subgraphs = {
-    users: await createUsers({ ...common, db: dbs.users, jwtSecret: JWT_SECRET, jwtTtlSeconds: 300 }),
+    users: await createUsers({
+      ...common,
+      db: dbs.users,
+      jwtSecret: JWT_SECRET,
+      jwtTtlSeconds: 300,
+    }),
     orders: await createOrders({ ...common, db: dbs.orders }),
     tasks: await createTasks({ ...common, db: dbs.tasks }),
   };
@@ -82,7 +87,14 @@ export async function seedProducts(system: System): Promise<string[]> {
       ['E2E-MUG', 'Mug', 1250],
       ['E2E-TEE', 'T-Shirt', 2000],
     ].map(([sku, name, priceCents]) =>
-      system.orders.product.create({ data: { sku: String(sku), name: String(name), priceCents: Number(priceCents), currency: 'USD' } }),
+      system.orders.product.create({
+        data: {
+          sku: String(sku),
+          name: String(name),
+          priceCents: Number(priceCents),
+          currency: 'USD',
+        },
+      }),
     ),
   );
   return rows.map((row) => row.id);
