@@ -4,6 +4,7 @@
  * mode.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { ensureDatabase, migrateDatabase } from '@supergraph/prisma/migrate';
 import { seedDatabase } from '@supergraph/prisma/seed';
 import { dataDir } from '@supergraph/common';
@@ -62,7 +63,9 @@ async function main() {
   const seeded = await seedDatabase(databaseUrl);
   console.log(`• demo data present: ${JSON.stringify(seeded)}`);
 
-  const turbo: ChildProcess = spawn('npx', ['turbo', 'run', 'dev', ...process.argv.slice(2)], {
+  // The turbo binary itself, not `npx turbo`, so that a forwarded SIGTERM reaches it.
+  const turboBin = path.resolve(import.meta.dirname, '..', 'node_modules', '.bin', 'turbo');
+  const turbo: ChildProcess = spawn(turboBin, ['run', 'dev', ...process.argv.slice(2)], {
     stdio: 'inherit',
     env: {
       ...process.env,

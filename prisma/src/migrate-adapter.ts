@@ -93,7 +93,7 @@ export function createMigrateAdapter({ databaseUrl, schema }: MigrateAdapterOpti
   const factory = new PrismaPg(createPatchedPool(base), { schema, disposeExternalPool: true });
 
   return {
-    provider: factory.provider,
+    provider: factory.provider as 'postgres',
     adapterName: factory.adapterName,
     connect: () => factory.connect(),
     async connectToShadowDb() {

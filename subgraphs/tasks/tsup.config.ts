@@ -1,14 +1,4 @@
 import { defineConfig } from 'tsup';
+import { serviceBundle } from '../../tsup.base.ts';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm'],
-  platform: 'node',
-  target: 'node20',
-  // Workspace packages ship TypeScript sources, so they are bundled; npm packages stay external.
-  noExternal: [/^@supergraph\//],
-  external: [/^(?!@supergraph\/)[^./]/],
-  clean: true,
-  // The SDL is read at start-up from beside the bundle.
-  onSuccess: 'cp src/schema.graphql dist/schema.graphql',
-});
+export default defineConfig(serviceBundle({ copySchema: true }));

@@ -14,3 +14,4 @@ export * from './tokens.ts';
 export * from './viewer.ts';
 export * from './password-hash.ts';
 export * from './subgraph-config.ts';
+export * from './run-subgraph.ts';

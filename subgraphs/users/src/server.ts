@@ -1,4 +1,4 @@
-import { createSubgraph, tokenKey, type Logger } from '@supergraph/common';
+import { createSubgraph, databaseReady, tokenKey, type Logger } from '@supergraph/common';
 import type { PrismaClient } from '@supergraph/prisma/users';
 import { createContext, type Context } from './context.ts';
 import { resolvers } from './resolvers/index.ts';
@@ -25,13 +25,6 @@ export async function createServer(deps: ServerDeps) {
     subgraphSecret: deps.subgraphSecret,
     production: deps.production,
     logger: deps.logger,
-    ready: async (): Promise<Record<string, string>> => {
-      try {
-        await deps.db.$queryRaw`SELECT 1`;
-        return {};
-      } catch (error) {
-        return { database: error instanceof Error ? error.message : String(error) };
-      }
-    },
+    ready: () => databaseReady(deps.db),
   });
 }
