@@ -13,14 +13,21 @@ export function fileSupergraph(file: string): SupergraphSdlHook {
  * a schema edit reaches the router without a restart. A failed composition is logged and the
  * previous supergraph keeps serving.
  */
-export function watchedSupergraph(logger: Logger, debounceMs = 200): SupergraphSdlHook {
+export function watchedSupergraph(
+  logger: Logger,
+  {
+    files = SUBGRAPH_NAMES.map(schemaFile),
+    compose = composeSupergraph,
+    debounceMs = 200,
+  }: { files?: string[]; compose?: () => string; debounceMs?: number } = {},
+): SupergraphSdlHook {
   return async ({ update }) => {
     const watchers: FSWatcher[] = [];
     let timer: NodeJS.Timeout | undefined;
-    let last = composeSupergraph();
+    let last = compose();
     const recompose = () => {
       try {
-        const next = composeSupergraph();
+        const next = compose();
         if (next === last) return;
         last = next;
         update(next);
@@ -29,9 +36,9 @@ export function watchedSupergraph(logger: Logger, debounceMs = 200): SupergraphS
         logger.error({ err: error }, 'recomposition failed; still serving the previous supergraph');
       }
     };
-    for (const name of SUBGRAPH_NAMES) {
+    for (const file of files) {
       watchers.push(
-        watch(schemaFile(name), () => {
+        watch(file, () => {
           clearTimeout(timer);
           timer = setTimeout(recompose, debounceMs);
         }),
