@@ -15,3 +15,4 @@ export * from './viewer.ts';
 export * from './password-hash.ts';
 export * from './subgraph-config.ts';
 export * from './run-subgraph.ts';
+export * from './batch-loaders.ts';

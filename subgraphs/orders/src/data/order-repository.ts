@@ -1,5 +1,5 @@
-import DataLoader from 'dataloader';
-import { isUuid, type Page } from '@supergraph/common';
+import type DataLoader from 'dataloader';
+import { LoaderFamily, createGroupLoader, createRowLoader, type Page } from '@supergraph/common';
 import {
   Prisma,
   type EmailDelivery,
@@ -16,56 +16,37 @@ export type OrderFilter = { customerId?: string; status?: OrderStatus | null };
 
 const CANCELLABLE: OrderStatus[] = ['PENDING', 'CONFIRMED'];
 
-function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const k = key(row).toLowerCase();
-    const group = groups.get(k);
-    if (group) group.push(row);
-    else groups.set(k, [row]);
-  }
-  return groups;
-}
-
-/** Entity representations are untrusted: anything that is not a UUID cannot match a row. */
-function uuidsOf(ids: readonly string[]): string[] {
-  return [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
-}
-
 export class OrderRepository {
   /** Batches every by-id lookup in one request into a single query. */
   readonly byId: DataLoader<string, Order | null>;
   /** Each order's items in the customer's order, for every order of the request at once. */
   readonly itemsByOrderId: DataLoader<string, OrderItem[]>;
   readonly emailByOrderId: DataLoader<string, EmailDelivery | null>;
-  private readonly customerPages = new Map<string, DataLoader<string, Order[]>>();
+  private readonly customerPages = new LoaderFamily(
+    ({ page, status }: { page: Page; status: OrderStatus | null }) =>
+      createGroupLoader(
+        (ids) => this.customerPageRows(ids, page, status),
+        (row) => row.customerId,
+      ),
+  );
 
   constructor(private readonly db: PrismaClient) {
-    this.byId = new DataLoader(async (ids) => {
-      const valid = uuidsOf(ids);
-      const rows = valid.length ? await db.order.findMany({ where: { id: { in: valid } } }) : [];
-      const found = new Map(rows.map((row) => [row.id, row]));
-      return ids.map((id) => found.get(id.toLowerCase()) ?? null);
-    });
-    this.itemsByOrderId = new DataLoader(async (ids) => {
-      const valid = uuidsOf(ids);
-      const rows = valid.length
-        ? await db.orderItem.findMany({
-            where: { orderId: { in: valid } },
-            orderBy: [{ orderId: 'asc' }, { position: 'asc' }],
-          })
-        : [];
-      const groups = groupBy(rows, (row) => row.orderId);
-      return ids.map((id) => groups.get(id.toLowerCase()) ?? []);
-    });
-    this.emailByOrderId = new DataLoader(async (ids) => {
-      const valid = uuidsOf(ids);
-      const rows = valid.length
-        ? await db.emailDelivery.findMany({ where: { orderId: { in: valid } } })
-        : [];
-      const found = new Map(rows.map((row) => [row.orderId, row]));
-      return ids.map((id) => found.get(id.toLowerCase()) ?? null);
-    });
+    this.byId = createRowLoader(
+      (ids) => db.order.findMany({ where: { id: { in: ids } } }),
+      (row) => row.id,
+    );
+    this.itemsByOrderId = createGroupLoader(
+      (ids) =>
+        db.orderItem.findMany({
+          where: { orderId: { in: ids } },
+          orderBy: [{ orderId: 'asc' }, { position: 'asc' }],
+        }),
+      (row) => row.orderId,
+    );
+    this.emailByOrderId = createRowLoader(
+      (ids) => db.emailDelivery.findMany({ where: { orderId: { in: ids } } }),
+      (row) => row.orderId,
+    );
   }
 
   /** Newest first (ids are UUIDv7), `first + 1` rows so that the caller can tell whether more exist. */
@@ -87,27 +68,19 @@ export class OrderRepository {
    * combination gets its own loader.
    */
   pageOfCustomer(page: Page, status: OrderStatus | null): DataLoader<string, Order[]> {
-    const key = JSON.stringify([page.first, page.afterId, status]);
-    let loader = this.customerPages.get(key);
-    if (!loader) {
-      loader = new DataLoader((ids) => this.loadCustomerPages(ids, page, status));
-      this.customerPages.set(key, loader);
-    }
-    return loader;
+    return this.customerPages.for({ page, status });
   }
 
-  private async loadCustomerPages(
-    ids: readonly string[],
+  private customerPageRows(
+    ids: string[],
     page: Page,
     status: OrderStatus | null,
-  ): Promise<Order[][]> {
-    const valid = uuidsOf(ids);
-    if (!valid.length) return ids.map(() => []);
+  ): Promise<Order[]> {
     const after = page.afterId ? Prisma.sql`AND id < ${page.afterId}::uuid` : Prisma.empty;
     const withStatus = status
       ? Prisma.sql`AND status = ${status}::"orders"."OrderStatus"`
       : Prisma.empty;
-    const rows = await this.db.$queryRaw<Order[]>(Prisma.sql`
+    return this.db.$queryRaw<Order[]>(Prisma.sql`
       SELECT o.id::text AS "id",
              o.customer_id::text AS "customerId",
              o.status::text AS "status",
@@ -117,7 +90,7 @@ export class OrderRepository {
              o.request_hash AS "requestHash",
              o.created_at AS "createdAt",
              o.updated_at AS "updatedAt"
-      FROM unnest(${valid}::uuid[]) AS u(id)
+      FROM unnest(${ids}::uuid[]) AS u(id)
       CROSS JOIN LATERAL (
         SELECT * FROM "orders"."orders"
         WHERE customer_id = u.id ${after} ${withStatus}
@@ -125,8 +98,6 @@ export class OrderRepository {
         LIMIT ${page.first + 1}
       ) AS o
       ORDER BY o.customer_id, o.id DESC`);
-    const groups = groupBy(rows, (row) => row.customerId);
-    return ids.map((id) => groups.get(id.toLowerCase()) ?? []);
   }
 
   async place(customerId: string, request: OrderRequest): Promise<PlacedOrder> {

@@ -1,6 +1,6 @@
 /** The only code in the tasks subgraph that talks to Postgres. */
-import DataLoader from 'dataloader';
-import { isUuid, type Page } from '@supergraph/common';
+import type DataLoader from 'dataloader';
+import { LoaderFamily, createGroupLoader, createRowLoader, type Page } from '@supergraph/common';
 import { Prisma, type PrismaClient, type Task, type TaskStatus } from '@supergraph/prisma/tasks';
 import type { Scope } from '../access.ts';
 
@@ -59,23 +59,35 @@ function scopeWhere(scope: Scope): Prisma.TaskWhereInput {
     : { OR: [{ ownerId: scope.userId }, { assigneeId: scope.userId }] };
 }
 
-function uuids(keys: readonly string[]): string[] {
-  return [...new Set(keys.filter(isUuid).map((key) => key.toLowerCase()))];
-}
-
 export class TaskRepository {
   /** Batches every by-id lookup in one request into a single query. */
   readonly byId: DataLoader<string, Task | null>;
-  private readonly orderLoaders = new Map<string, DataLoader<string, Task[]>>();
-  private readonly userLoaders = new Map<string, DataLoader<string, Task[]>>();
+  private readonly orderLoaders = new LoaderFamily((scope: Scope) =>
+    createGroupLoader(
+      (orderIds) =>
+        this.db.task.findMany({
+          where: { AND: [{ orderId: { in: orderIds } }, scopeWhere(scope)] },
+          orderBy: { id: 'asc' },
+        }),
+      (row) => row.orderId,
+    ),
+  );
+  private readonly userLoaders = new LoaderFamily(({ status, page }: UserTasksQuery) =>
+    createGroupLoader(
+      async (userIds) =>
+        (await this.userTaskRows(userIds, status, page)).map((row) => ({
+          ...fromRow(row),
+          key: row.key,
+        })),
+      (row) => row.key,
+    ),
+  );
 
   constructor(private readonly db: PrismaClient) {
-    this.byId = new DataLoader(async (ids) => {
-      const valid = uuids(ids);
-      const rows = valid.length ? await db.task.findMany({ where: { id: { in: valid } } }) : [];
-      const found = new Map(rows.map((row) => [row.id, row]));
-      return ids.map((id) => found.get(id.toLowerCase()) ?? null);
-    });
+    this.byId = createRowLoader(
+      (ids) => db.task.findMany({ where: { id: { in: ids } } }),
+      (row) => row.id,
+    );
   }
 
   /** Newest first, `first + 1` rows so that the caller can tell whether more exist. */
@@ -98,24 +110,7 @@ export class TaskRepository {
    * resolved in the request.
    */
   forOrder(scope: Scope): DataLoader<string, Task[]> {
-    const cacheKey = scope.kind === 'all' ? '*' : scope.userId;
-    let loader = this.orderLoaders.get(cacheKey);
-    if (!loader) {
-      loader = new DataLoader(async (orderIds) => {
-        const valid = uuids(orderIds);
-        const rows = valid.length
-          ? await this.db.task.findMany({
-              where: { AND: [{ orderId: { in: valid } }, scopeWhere(scope)] },
-              orderBy: { id: 'asc' },
-            })
-          : [];
-        return orderIds.map((orderId) =>
-          rows.filter((row) => row.orderId === orderId.toLowerCase()),
-        );
-      });
-      this.orderLoaders.set(cacheKey, loader);
-    }
-    return loader;
+    return this.orderLoaders.for(scope);
   }
 
   /**
@@ -123,24 +118,8 @@ export class TaskRepository {
    * through one field with the same arguments share a single query: a lateral join keeps the
    * limit per user instead of for the whole batch.
    */
-  forUser({ status, page }: UserTasksQuery): DataLoader<string, Task[]> {
-    const cacheKey = `${status ?? '*'}|${page.first}|${page.afterId ?? ''}`;
-    let loader = this.userLoaders.get(cacheKey);
-    if (!loader) {
-      loader = new DataLoader(async (userIds) => {
-        const valid = uuids(userIds);
-        const rows = valid.length ? await this.userTaskRows(valid, status, page) : [];
-        const byUser = new Map<string, Task[]>();
-        for (const row of rows) {
-          const list = byUser.get(row.key) ?? [];
-          list.push(fromRow(row));
-          byUser.set(row.key, list);
-        }
-        return userIds.map((userId) => byUser.get(userId.toLowerCase()) ?? []);
-      });
-      this.userLoaders.set(cacheKey, loader);
-    }
-    return loader;
+  forUser(query: UserTasksQuery): DataLoader<string, Task[]> {
+    return this.userLoaders.for(query);
   }
 
   private userTaskRows(

@@ -1,6 +1,6 @@
 /** The only code in the users subgraph that talks to Postgres. */
-import DataLoader from 'dataloader';
-import { conflict, isUuid, type Page, type Role } from '@supergraph/common';
+import type DataLoader from 'dataloader';
+import { conflict, createRowLoader, type Page, type Role } from '@supergraph/common';
 import { Prisma, type PrismaClient, type User } from '@supergraph/prisma/users';
 
 export type { User };
@@ -19,12 +19,10 @@ export class UserRepository {
   readonly byId: DataLoader<string, User | null>;
 
   constructor(private readonly db: PrismaClient) {
-    this.byId = new DataLoader(async (ids) => {
-      const valid = ids.filter(isUuid);
-      const rows = valid.length ? await db.user.findMany({ where: { id: { in: valid } } }) : [];
-      const found = new Map(rows.map((row) => [row.id, row]));
-      return ids.map((id) => found.get(id) ?? null);
-    });
+    this.byId = createRowLoader(
+      (ids) => db.user.findMany({ where: { id: { in: ids } } }),
+      (row) => row.id,
+    );
   }
 
   findByEmail(email: string): Promise<User | null> {
