@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { closeServer, createLogger, listen, type Viewer } from '@supergraph/common';
+import type { Viewer } from '@supergraph/common';
 import { createOrdersClient, type PrismaClient, type Product } from '@supergraph/prisma/orders';
 import {
   asRouter,
-  createTestDatabase,
   postGraphQL,
+  startTestSubgraph,
   type GraphQLResponse,
 } from '@supergraph/testing';
 import { createServer } from '../src/server.ts';
@@ -28,25 +28,23 @@ const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|SET TR
 
 /** A fresh database and an orders subgraph on a free port, spoken to over real HTTP. */
 export async function startOrders(): Promise<Harness> {
-  const database = await createTestDatabase();
   let recording: string[] | null = null;
-  const db = createOrdersClient({
-    databaseUrl: database.url,
-    poolSize: 4,
-    onQuery: (sql) => {
-      if (recording && !TRANSACTION_CONTROL.test(sql)) recording.push(sql);
-    },
+  const { url, db, stop } = await startTestSubgraph({
+    secret: SECRET,
+    connect: (databaseUrl) =>
+      createOrdersClient({
+        databaseUrl,
+        poolSize: 4,
+        onQuery: (sql) => {
+          if (recording && !TRANSACTION_CONTROL.test(sql)) recording.push(sql);
+        },
+      }),
+    build: (client, deps) => createServer({ ...deps, db: client }),
   });
-  const { apollo, http } = await createServer({
-    db,
-    logger: createLogger('orders-test', 'silent'),
-    subgraphSecret: SECRET,
-    production: false,
-  });
-  const url = `http://127.0.0.1:${await listen(http, 0, '127.0.0.1')}/graphql`;
   return {
     url,
     db,
+    stop,
     async countQueries(fn) {
       recording = [];
       try {
@@ -58,12 +56,6 @@ export async function startOrders(): Promise<Harness> {
     },
     call: (query, viewer, variables) =>
       postGraphQL(url, query, { variables, headers: asRouter(SECRET, viewer) }),
-    async stop() {
-      await closeServer(http);
-      await apollo.stop();
-      await db.$disconnect();
-      await database.drop();
-    },
   };
 }
 

@@ -1,45 +1,32 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { closeServer, createLogger, listen, type Role, type Viewer } from '@supergraph/common';
+import type { Role, Viewer } from '@supergraph/common';
 import { createTasksClient } from '@supergraph/prisma/tasks';
 import {
   asRouter,
-  createTestDatabase,
   errorCodes,
   postGraphQL,
+  startTestSubgraph,
   type GraphQLResponse,
-  type TestDatabase,
 } from '@supergraph/testing';
 import { createServer } from '../src/server.ts';
 
 const SECRET = 'test-subgraph-secret-that-is-long-enough';
-let database: TestDatabase;
 let url: string;
 let stop: () => Promise<void>;
 /** SQL statements sent since the last reset, for the batching tests. */
 let statements: string[] = [];
 
 before(async () => {
-  database = await createTestDatabase();
-  const db = createTasksClient({
-    databaseUrl: database.url,
-    poolSize: 4,
-    onQuery: (sql) => statements.push(sql),
+  const subgraph = await startTestSubgraph({
+    secret: SECRET,
+    connect: (databaseUrl) =>
+      createTasksClient({ databaseUrl, poolSize: 4, onQuery: (sql) => statements.push(sql) }),
+    build: (db, deps) => createServer({ ...deps, db }),
   });
-  const { apollo, http } = await createServer({
-    db,
-    logger: createLogger('tasks-test', 'silent'),
-    subgraphSecret: SECRET,
-    production: false,
-  });
-  url = `http://127.0.0.1:${await listen(http, 0, '127.0.0.1')}/graphql`;
-  stop = async () => {
-    await closeServer(http);
-    await apollo.stop();
-    await db.$disconnect();
-    await database.drop();
-  };
+  url = subgraph.url;
+  stop = subgraph.stop;
 });
 after(() => stop());
 

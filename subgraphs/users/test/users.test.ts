@@ -1,39 +1,27 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createLogger, listen, closeServer } from '@supergraph/common';
 import { createUsersClient } from '@supergraph/prisma/users';
-import {
-  asRouter,
-  createTestDatabase,
-  errorCodes,
-  postGraphQL,
-  type TestDatabase,
-} from '@supergraph/testing';
+import { asRouter, errorCodes, postGraphQL, startTestSubgraph } from '@supergraph/testing';
 import { createServer } from '../src/server.ts';
 
 const SECRET = 'test-subgraph-secret-that-is-long-enough';
-let database: TestDatabase;
 let url: string;
 let stop: () => Promise<void>;
 
 before(async () => {
-  database = await createTestDatabase();
-  const db = createUsersClient({ databaseUrl: database.url, poolSize: 4 });
-  const { apollo, http } = await createServer({
-    db,
-    logger: createLogger('users-test', 'silent'),
-    subgraphSecret: SECRET,
-    jwtSecret: 'test-jwt-secret-that-is-long-enough-for-hs256',
-    jwtTtlSeconds: 60,
-    production: false,
+  const subgraph = await startTestSubgraph({
+    secret: SECRET,
+    connect: (databaseUrl) => createUsersClient({ databaseUrl, poolSize: 4 }),
+    build: (db, deps) =>
+      createServer({
+        ...deps,
+        db,
+        jwtSecret: 'test-jwt-secret-that-is-long-enough-for-hs256',
+        jwtTtlSeconds: 60,
+      }),
   });
-  url = `http://127.0.0.1:${await listen(http, 0, '127.0.0.1')}/graphql`;
-  stop = async () => {
-    await closeServer(http);
-    await apollo.stop();
-    await db.$disconnect();
-    await database.drop();
-  };
+  url = subgraph.url;
+  stop = subgraph.stop;
 });
 after(() => stop());
 
