@@ -7,11 +7,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { ensureDatabase, migrateDatabase } from '@supergraph/prisma/migrate';
 import { seedDatabase } from '@supergraph/prisma/seed';
-import { dataDir } from '@supergraph/common';
+import { DEFAULT_DATABASE_URL, dataDir } from '@supergraph/common';
 import { postgresAnswers, startEmbeddedPostgres } from './lib/local-postgres.ts';
 import { redisAnswers, redisServerInstalled, startLocalRedis } from './lib/local-redis.ts';
 
-const DEFAULT_DATABASE_URL = 'postgresql://postgres:postgres@localhost:5432/supergraph';
 const DEFAULT_REDIS_URL = 'redis://localhost:6379';
 
 const cleanups: Array<() => Promise<unknown>> = [];

@@ -34,25 +34,52 @@ function run(args: string[], databaseUrl: string): Promise<string> {
   });
 }
 
-/** Creates the database named in the URL if it does not exist yet. */
-export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
+function databaseName(databaseUrl: string): string {
+  return decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
+}
+
+function quoted(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Runs `fn` on a connection to the server's `postgres` database, for database-level DDL. */
+async function withServer<T>(
+  databaseUrl: string,
+  fn: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   const url = new URL(databaseUrl);
-  const name = decodeURIComponent(url.pathname.slice(1));
   url.pathname = '/postgres';
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
   try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (rowCount) return false;
-    await client.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`);
-    return true;
-  } catch (error) {
-    // Another process created it between the check and the create.
-    if ((error as { code?: string }).code === '42P04') return false;
-    throw error;
+    return await fn(client);
   } finally {
     await client.end();
   }
+}
+
+/** Creates the database named in the URL if it does not exist yet. */
+export function ensureDatabase(databaseUrl: string): Promise<boolean> {
+  const name = databaseName(databaseUrl);
+  return withServer(databaseUrl, async (client) => {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (rowCount) return false;
+    try {
+      await client.query(`CREATE DATABASE ${quoted(name)}`);
+      return true;
+    } catch (error) {
+      // Another process created it between the check and the create.
+      if ((error as { code?: string }).code === '42P04') return false;
+      throw error;
+    }
+  });
+}
+
+/** Drops the database named in the URL, disconnecting whoever still uses it. */
+export async function dropDatabase(databaseUrl: string): Promise<void> {
+  await withServer(databaseUrl, (client) =>
+    client.query(`DROP DATABASE IF EXISTS ${quoted(databaseName(databaseUrl))} WITH (FORCE)`),
+  );
 }
 
 export async function migrateService(service: Service, databaseUrl: string): Promise<string> {

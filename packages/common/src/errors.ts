@@ -23,9 +23,7 @@ export const PUBLIC_CODES: ReadonlySet<string> = new Set([
 ]);
 
 export function unauthenticated(message = 'Sign in to do this.'): GraphQLError {
-  return new GraphQLError(message, {
-    extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 200 } },
-  });
+  return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED } });
 }
 
 export function forbidden(message = 'You are not allowed to do this.'): GraphQLError {

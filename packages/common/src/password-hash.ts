@@ -40,8 +40,14 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(expected, actual);
 }
 
+let dummy: Promise<string> | undefined;
+
 /**
  * A hash of a random password, verified against when an email is unknown, so that a failed
- * log-in takes as long whether or not the account exists.
+ * log-in takes as long whether or not the account exists. Made on first use, not at import,
+ * so that processes which never log anyone in do not pay for a scrypt run at start-up.
  */
-export const DUMMY_PASSWORD_HASH = hashPassword(randomBytes(12).toString('base64url'));
+export function dummyPasswordHash(): Promise<string> {
+  dummy ??= hashPassword(randomBytes(12).toString('base64url'));
+  return dummy;
+}

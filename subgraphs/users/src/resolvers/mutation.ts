@@ -1,6 +1,6 @@
 import {
-  DUMMY_PASSWORD_HASH,
   badUserInput,
+  dummyPasswordHash,
   hashPassword,
   issueToken,
   requireViewer,
@@ -46,7 +46,7 @@ export const Mutation = {
     // Verify against a dummy hash when the email is unknown, so both failures take as long.
     const ok = await verifyPassword(
       args.password,
-      user?.passwordHash ?? (await DUMMY_PASSWORD_HASH),
+      user?.passwordHash ?? (await dummyPasswordHash()),
     );
     if (!user || !ok) throw unauthenticated('Email or password is incorrect.');
     return authPayload(user, ctx);
