@@ -89,4 +89,25 @@ describe('migrate adapter shim', () => {
     await shadow.dispose();
     assert.equal(await databaseExists(name), false);
   });
+
+  it('runs a script with semicolons inside a function body and a comment as one script', async () => {
+    const shadow = await createMigrateAdapter({
+      databaseUrl: serverUrl,
+      schema: 'public',
+    }).connectToShadowDb();
+    try {
+      await shadow.executeScript(`
+        -- a comment; with a semicolon
+        CREATE FUNCTION answer() RETURNS int LANGUAGE plpgsql AS $$
+        BEGIN
+          RETURN 42;
+        END
+        $$;
+        CREATE TABLE t (n int);`);
+      const result = await shadow.queryRaw({ sql: 'SELECT answer()', args: [], argTypes: [] });
+      assert.equal(Number(result.rows[0]?.[0]), 42);
+    } finally {
+      await shadow.dispose();
+    }
+  });
 });

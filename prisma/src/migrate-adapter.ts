@@ -3,7 +3,8 @@
  *
  * Prisma 6's WebAssembly schema engine migrates through a JavaScript driver adapter, which
  * avoids the native engine binary that cannot be downloaded here. The pg adapter has three
- * defects on that path (prisma/orm#27403), worked around here and nowhere else:
+ * defects on that path (prisma/orm#27403), and a fourth of its own, worked around here and
+ * nowhere else:
  *
  * 1. Introspection reads pg_catalog columns of types the adapter cannot map, failing with
  *    "Column type 'name' could not be deserialized". We report those columns as text or int8.
@@ -12,6 +13,9 @@
  *    discrete connection fields instead.
  * 3. The shadow database is dropped while its pool still holds connections, failing with
  *    "is being accessed by other users". We close the pool first and drop WITH (FORCE).
+ * 4. The adapter runs a migration script by splitting it on every semicolon, which breaks
+ *    function bodies and comments that contain one. We send the script whole, as one
+ *    simple query, which Postgres also runs as one implicit transaction.
  */
 import { randomUUID } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -73,6 +77,25 @@ export function connectionFields(databaseUrl: string): pg.PoolConfig {
   };
 }
 
+type ScriptRunner = {
+  client: pg.Pool;
+  onError(error: unknown): never;
+  executeScript(script: string): Promise<void>;
+};
+
+/** Makes a connected adapter send migration scripts whole instead of split on semicolons. */
+export function runScriptsWhole<A extends object>(adapter: A): A {
+  const runner = adapter as unknown as ScriptRunner;
+  runner.executeScript = async (script: string) => {
+    try {
+      await runner.client.query(script);
+    } catch (error) {
+      runner.onError(error);
+    }
+  };
+  return adapter;
+}
+
 export type MigrateAdapterOptions = {
   databaseUrl: string;
   /** The Postgres schema that this service's tables and `_prisma_migrations` live in. */
@@ -95,7 +118,7 @@ export function createMigrateAdapter({ databaseUrl, schema }: MigrateAdapterOpti
   return {
     provider: factory.provider as 'postgres',
     adapterName: factory.adapterName,
-    connect: () => factory.connect(),
+    connect: async () => runScriptsWhole(await factory.connect()),
     async connectToShadowDb() {
       const database = `prisma_migrate_shadow_db_${randomUUID().replaceAll('-', '')}`;
       const admin = new pg.Client({ ...base, options: undefined });
@@ -109,7 +132,7 @@ export function createMigrateAdapter({ databaseUrl, schema }: MigrateAdapterOpti
         schema,
         disposeExternalPool: true,
       });
-      const adapter = await shadow.connect();
+      const adapter = runScriptsWhole(await shadow.connect());
       const dispose = adapter.dispose.bind(adapter);
       adapter.dispose = async () => {
         await dispose();
