@@ -6,6 +6,13 @@ export type Role = (typeof ROLES)[number];
 /** Who is asking: established by the router from a verified token. */
 export type Viewer = { id: string; role: Role };
 
+/**
+ * The identity background jobs present to another service when they read its entities (a
+ * customer's address for their email). It is staff because jobs act for the shop; it
+ * reaches subgraphs only with the router's proof, which only our own processes can make.
+ */
+export const SERVICE_VIEWER: Viewer = { id: '00000000-0000-0000-0000-000000000000', role: 'STAFF' };
+
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }

@@ -1,0 +1,5 @@
+export * from './deliver-once.ts';
+export * from './failures.ts';
+export * from './mailer.ts';
+export * from './money.ts';
+export * from './user-directory.ts';

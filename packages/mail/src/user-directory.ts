@@ -1,0 +1,58 @@
+import DataLoader from 'dataloader';
+import { createProof, PROOF_HEADER, SERVICE_VIEWER } from '@supergraph/common';
+
+export type Recipient = { id: string; name: string; email: string };
+
+export interface UserDirectory {
+  /** The user's current name and address, or null when there is no such user. */
+  get(id: string): Promise<Recipient | null>;
+}
+
+const ENTITIES = `query Recipients($representations: [_Any!]!) {
+  _entities(representations: $representations) { ... on User { id name email } }
+}`;
+
+type EntitiesResponse = {
+  data?: { _entities?: Array<Recipient | null> } | null;
+  errors?: Array<{ message: string }>;
+};
+
+export type UserDirectoryOptions = {
+  /** The users subgraph's GraphQL endpoint. */
+  usersUrl: string;
+  subgraphSecret: string;
+  timeoutMs?: number;
+};
+
+/**
+ * Looks users up through the users subgraph's federation entities: the address is read when
+ * the email is sent, so it is current, and no other service reads the users schema. Lookups
+ * made in the same tick go out as one request.
+ */
+export function createUserDirectory(options: UserDirectoryOptions): UserDirectory {
+  const loader = new DataLoader<string, Recipient | null>(
+    async (ids) => {
+      const response = await fetch(options.usersUrl, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          [PROOF_HEADER]: createProof(options.subgraphSecret, SERVICE_VIEWER),
+        },
+        body: JSON.stringify({
+          query: ENTITIES,
+          variables: { representations: ids.map((id) => ({ __typename: 'User', id })) },
+        }),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      });
+      if (!response.ok) throw new Error(`users subgraph answered HTTP ${response.status}`);
+      const body = (await response.json()) as EntitiesResponse;
+      const entities = body.data?._entities;
+      if (!entities) {
+        throw new Error(`users subgraph lookup failed: ${body.errors?.[0]?.message ?? 'no data'}`);
+      }
+      return ids.map((_, index) => entities[index] ?? null);
+    },
+    { cache: false, maxBatchSize: 100 },
+  );
+  return { get: (id) => loader.load(id) };
+}

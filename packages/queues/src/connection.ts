@@ -1,0 +1,46 @@
+import { Redis, type RedisOptions } from 'ioredis';
+
+/**
+ * Reconnection for every connection: quick at first, then at most every 2 s, forever. A Redis
+ * restart must never need a process restart.
+ */
+const retryStrategy = (times: number) => Math.min(100 * times, 2000);
+
+/**
+ * For producers: a command fails at once while Redis is unreachable instead of waiting in
+ * an offline queue, so that the caller (the outbox relay) keeps its rows and tries again
+ * later, rather than hanging with messages in memory.
+ */
+export function producerConnection(redisUrl: string, options: RedisOptions = {}): Redis {
+  return new Redis(redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    retryStrategy,
+    ...options,
+  });
+}
+
+/**
+ * For workers: BullMQ requires `maxRetriesPerRequest: null` on the connections it blocks on,
+ * and commands wait across a reconnect, so that a worker carries on by itself after Redis
+ * comes back.
+ */
+export function workerConnection(redisUrl: string, options: RedisOptions = {}): Redis {
+  return new Redis(redisUrl, {
+    maxRetriesPerRequest: null,
+    enableOfflineQueue: true,
+    retryStrategy,
+    ...options,
+  });
+}
+
+/** Closes a connection now, whether or not it is connected. */
+export async function closeConnection(connection: Redis): Promise<void> {
+  if (connection.status === 'end') return;
+  try {
+    await connection.quit();
+  } catch {
+    connection.disconnect();
+  }
+}
