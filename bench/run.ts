@@ -1,124 +1,28 @@
 /**
- * `npm run bench`: the whole system in one process on a fresh database, driven at a fixed
- * concurrency through the router and, for the same data, straight at the subgraph. Prints a
- * table and the router/direct ratios; writes JSON to bench/results/.
+ * `npm run bench [graph|jobs]`: each section prints its table and ratios; the figures of the
+ * run go to bench/results/ as JSON.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { asRouter } from '@supergraph/testing';
-import { SUBGRAPH_SECRET, seedProducts, startSystem } from '../router/test/harness.ts';
+import { benchGraph } from './graph.ts';
+import { benchJobs } from './jobs.ts';
 
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const wanted = new Set(process.argv.slice(2));
+const run = (section: string) => wanted.size === 0 || wanted.has(section);
+const report: Record<string, unknown> = { at: new Date().toISOString() };
 
-type Target = { name: string; url: string; headers: Record<string, string> };
-type Result = {
-  target: string;
-  operation: string;
-  rps: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  errors: number;
-};
-
-async function drive(target: Target, operation: string, query: string): Promise<Result> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const body = JSON.stringify({ query });
-  const end = Date.now() + SECONDS * 1000;
-  const worker = async () => {
-    while (Date.now() < end) {
-      const started = performance.now();
-      try {
-        const res = await fetch(target.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...target.headers },
-          body,
-        });
-        const json = (await res.json()) as { errors?: unknown };
-        if (!res.ok || json.errors) errors++;
-      } catch {
-        errors++;
-      }
-      latencies.push(performance.now() - started);
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    Number(
-      (latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0).toFixed(2),
-    );
-  return {
-    target: target.name,
-    operation,
-    rps: Math.round(latencies.length / SECONDS),
-    p50: at(0.5),
-    p95: at(0.95),
-    p99: at(0.99),
-    errors,
-  };
-}
-
-const system = await startSystem({ production: true });
-try {
-  const [productId] = await seedProducts(system);
-  const signUp = await fetch(system.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      query:
-        'mutation { signUp(input: { name: "Bench", email: "bench@example.com", password: "bench password" }) { token user { id } } }',
-    }),
-  });
-  const { data } = (await signUp.json()) as {
-    data: { signUp: { token: string; user: { id: string } } };
-  };
-  const auth = { authorization: `Bearer ${data.signUp.token}` };
-  await fetch(system.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...auth },
-    body: JSON.stringify({
-      query: `mutation { placeOrder(input: { items: [{ productId: "${productId}", quantity: 1 }] }) { id } }`,
-    }),
-  });
-  const viewer = { id: data.signUp.user.id, role: 'CUSTOMER' as const };
-  const results: Result[] = [];
-  // Proofs expire after five minutes; each run is far shorter.
-  const direct = (name: 'users' | 'orders'): Target => ({
-    name: `direct:${name}`,
-    url: system.subgraphUrls[name],
-    headers: asRouter(SUBGRAPH_SECRET, viewer),
-  });
-  const router: Target = { name: 'router', url: system.url, headers: auth };
-  const ops: Array<[string, string, Target]> = [
-    ['me', '{ me { id name email } }', direct('users')],
-    [
-      'orders(first: 20)',
-      '{ orders(first: 20) { edges { node { id totalCents items { quantity } } } } }',
-      direct('orders'),
-    ],
-  ];
-  // Alternate router and direct runs so that machine drift affects both alike.
-  for (const [operation, query, directTarget] of ops) {
-    results.push(await drive(router, operation, query));
-    results.push(await drive(directTarget, operation, query));
-  }
-  console.table(results);
-  for (const [operation] of ops) {
-    const r = results.find((x) => x.operation === operation && x.target === 'router')!;
-    const d = results.find((x) => x.operation === operation && x.target !== 'router')!;
-    console.log(
-      `${operation}: router/direct p50 ${(r.p50 / d.p50).toFixed(2)}x, RPS ${(r.rps / d.rps).toFixed(2)}x`,
-    );
-  }
-  const dir = path.resolve(import.meta.dirname, 'results');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    path.join(dir, `bench-${new Date().toISOString().replaceAll(':', '-')}.json`),
-    JSON.stringify({ concurrency: CONCURRENCY, seconds: SECONDS, results }, null, 2),
+if (run('graph')) report.graph = await benchGraph();
+if (run('jobs')) {
+  const jobs = await benchJobs();
+  console.table([jobs]);
+  console.log(
+    `jobs: ${jobs.emailsPerSecond} emails/s; placeOrder → SMTP accepted at ${jobs.ratePerSecond} orders/s: p50 ${jobs.latencyP50Ms} ms, p95 ${jobs.latencyP95Ms} ms`,
   );
-} finally {
-  await system.stop();
+  report.jobs = jobs;
 }
+const dir = path.resolve(import.meta.dirname, 'results');
+mkdirSync(dir, { recursive: true });
+writeFileSync(
+  path.join(dir, `bench-${String(report.at).replaceAll(':', '-')}.json`),
+  JSON.stringify(report, null, 2),
+);

@@ -4,9 +4,18 @@ import { jitteredDelay, minimumSchedule } from './backoff.ts';
 
 describe('jittered backoff', () => {
   it('doubles per attempt and adds at most a quarter on top', () => {
-    assert.equal(jitteredDelay(1, 5000, 0.25, () => 0), 5000);
-    assert.equal(jitteredDelay(3, 5000, 0.25, () => 0), 20_000);
-    assert.equal(jitteredDelay(3, 5000, 0.25, () => 0.999_999), 25_000);
+    assert.equal(
+      jitteredDelay(1, 5000, 0.25, () => 0),
+      5000,
+    );
+    assert.equal(
+      jitteredDelay(3, 5000, 0.25, () => 0),
+      20_000,
+    );
+    assert.equal(
+      jitteredDelay(3, 5000, 0.25, () => 0.999_999),
+      25_000,
+    );
   });
 
   it('spans at least ten minutes over the default 8 attempts from 5 s', () => {

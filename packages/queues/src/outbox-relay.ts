@@ -32,7 +32,8 @@ export type OutboxRelayOptions = {
 /**
  * Enqueues rows in BullMQ under their deterministic job ids. Adding a job whose id already
  * exists is a no-op in BullMQ, so a row dispatched twice (a relay that died between enqueuing
- * and committing) still yields one job.
+ * and committing) still yields one job. Within a queue, rows apply in outbox order: a reminder
+ * removed and then added again (a task completed, then reopened) must end up scheduled.
  */
 export async function enqueueRows(queues: QueueSet, rows: readonly OutboxRow[]): Promise<void> {
   const now = Date.now();
@@ -41,10 +42,13 @@ export async function enqueueRows(queues: QueueSet, rows: readonly OutboxRow[]):
   await Promise.all(
     [...byQueue].map(async ([name, group]) => {
       const queue = queues.get(name);
-      const adds = group.filter((row) => row.action === 'ADD');
-      if (adds.length > 0) {
+      let adds: OutboxRow[] = [];
+      const flush = async () => {
+        if (adds.length === 0) return;
+        const chunk = adds;
+        adds = [];
         await queue.addBulk(
-          adds.map((row) => ({
+          chunk.map((row) => ({
             name: row.jobName,
             data: row.payload,
             opts: {
@@ -53,11 +57,17 @@ export async function enqueueRows(queues: QueueSet, rows: readonly OutboxRow[]):
             },
           })),
         );
-      }
-      for (const row of group.filter((r) => r.action === 'REMOVE')) {
+      };
+      for (const row of group) {
+        if (row.action === 'ADD') {
+          adds.push(row);
+          continue;
+        }
+        await flush();
         // An active job cannot be removed; its processor re-checks the task and does nothing.
         await queue.remove(row.jobId);
       }
+      await flush();
     }),
   );
 }
@@ -84,11 +94,18 @@ export class OutboxRelay {
     try {
       this.unlisten = await this.options.store.listen(
         () => this.wake(),
-        (error) => this.options.logger.warn({ err: error }, `${this.options.name} outbox listener failed; polling`),
+        (error) =>
+          this.options.logger.warn(
+            { err: error },
+            `${this.options.name} outbox listener failed; polling`,
+          ),
       );
     } catch (error) {
       // Polling alone still delivers everything, only later.
-      this.options.logger.warn({ err: error }, `${this.options.name} outbox cannot listen; polling`);
+      this.options.logger.warn(
+        { err: error },
+        `${this.options.name} outbox cannot listen; polling`,
+      );
     }
     this.wake();
   }

@@ -1,7 +1,8 @@
 import { Worker, type Job, type MinimalJob } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { Logger } from '@supergraph/common';
 import { JITTERED, jitteredDelay } from './backoff.ts';
-import { workerConnection } from './connection.ts';
+import { closeConnection, workerConnection } from './connection.ts';
 import type { JobData, JobName, QueueName } from './definitions.ts';
 
 /** Handles one kind of job; `token` is the worker's lock on it, for moving it to delayed. */
@@ -24,7 +25,12 @@ export type WorkerHostOptions = {
   stalledIntervalMs?: number;
 };
 
-export function backoffStrategy(attemptsMade: number, type?: string, _error?: Error, job?: MinimalJob) {
+export function backoffStrategy(
+  attemptsMade: number,
+  type?: string,
+  _error?: Error,
+  job?: MinimalJob,
+) {
   if (type !== JITTERED) return 0;
   const backoff = job?.opts.backoff;
   const base = typeof backoff === 'object' ? (backoff.delay ?? 1000) : (backoff ?? 1000);
@@ -34,6 +40,8 @@ export function backoffStrategy(attemptsMade: number, type?: string, _error?: Er
 /** One BullMQ worker per queue that has processors. */
 export class WorkerHost {
   readonly workers: Worker[] = [];
+  /** BullMQ leaves connections it was handed open; they are ours to close. */
+  private readonly connections: Redis[] = [];
 
   constructor(private readonly options: WorkerHostOptions) {
     for (const [queue, handlers] of Object.entries(options.processors) as Array<
@@ -45,6 +53,11 @@ export class WorkerHost {
 
   private createWorker(queue: QueueName, handlers: Record<string, JobHandler<unknown>>): Worker {
     const { logger } = this.options;
+    const connection = workerConnection(this.options.redisUrl);
+    // Reported through the worker's own 'error' event; this only keeps ioredis from calling
+    // an unhandled error fatal.
+    connection.on('error', () => {});
+    this.connections.push(connection);
     const worker = new Worker(
       queue,
       async (job: Job, token?: string) => {
@@ -53,7 +66,7 @@ export class WorkerHost {
         await handler(job.data, job, token);
       },
       {
-        connection: workerConnection(this.options.redisUrl),
+        connection,
         prefix: this.options.prefix,
         concurrency: this.options.concurrency[queue] ?? 8,
         lockDuration: this.options.lockDurationMs ?? 30_000,
@@ -82,12 +95,15 @@ export class WorkerHost {
 
   start(): void {
     for (const worker of this.workers) {
-      worker.run().catch((error: unknown) => this.options.logger.error({ err: error }, 'worker stopped'));
+      worker
+        .run()
+        .catch((error: unknown) => this.options.logger.error({ err: error }, 'worker stopped'));
     }
   }
 
   /** Stops taking jobs and waits for the ones in flight to finish. */
   async close(): Promise<void> {
     await Promise.all(this.workers.map((worker) => worker.close()));
+    await Promise.all(this.connections.map(closeConnection));
   }
 }

@@ -14,6 +14,8 @@ export const SECRET = 'test-subgraph-secret-that-is-long-enough';
 export type Harness = {
   url: string;
   db: PrismaClient;
+  /** The test database, for code that opens connections of its own (LISTEN). */
+  databaseUrl: string;
   /** Runs `fn` and returns the SQL statements it caused, transaction control left out. */
   countQueries(fn: () => Promise<unknown>): Promise<string[]>;
   call<T>(
@@ -29,21 +31,25 @@ const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|SET TR
 /** A fresh database and an orders subgraph on a free port, spoken to over real HTTP. */
 export async function startOrders(): Promise<Harness> {
   let recording: string[] | null = null;
+  let databaseUrl = '';
   const { url, db, stop } = await startTestSubgraph({
     secret: SECRET,
-    connect: (databaseUrl) =>
-      createOrdersClient({
+    connect: (testDatabaseUrl) => {
+      databaseUrl = testDatabaseUrl;
+      return createOrdersClient({
         databaseUrl,
         poolSize: 4,
         onQuery: (sql) => {
           if (recording && !TRANSACTION_CONTROL.test(sql)) recording.push(sql);
         },
-      }),
+      });
+    },
     build: (client, deps) => createServer({ ...deps, db: client }),
   });
   return {
     url,
     db,
+    databaseUrl,
     stop,
     async countQueries(fn) {
       recording = [];

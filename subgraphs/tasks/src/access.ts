@@ -1,6 +1,7 @@
 import { forbidden, isStaff, type Viewer } from '@supergraph/common';
 
 type Involvement = { ownerId: string; assigneeId: string | null };
+type Kind = { kind: 'TODO' | 'FULFILMENT' };
 
 /** Whose tasks a viewer may see: everything for staff, otherwise those involving them. */
 export type Scope = { kind: 'all' } | { kind: 'involving'; userId: string };
@@ -20,6 +21,16 @@ export function canSee(viewer: Viewer, task: Involvement): boolean {
 /** Reassigning and deleting belong to whoever is responsible for the task, not the assignee. */
 export function canManage(viewer: Viewer, task: Involvement): boolean {
   return isStaff(viewer) || same(task.ownerId, viewer.id);
+}
+
+/**
+ * Fulfilment tasks track the shop's work on an order: the customer who placed it sees the
+ * task, but completing it tells the orders service that the order was fulfilled, so only
+ * staff may change it in any way.
+ */
+export function assertMayChange(viewer: Viewer, task: Kind): void {
+  if (task.kind === 'FULFILMENT' && !isStaff(viewer))
+    throw forbidden('Only staff can change a fulfilment task.');
 }
 
 /** Customers cannot hand work to other people; staff dispatch tasks to anyone. */

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Viewer } from '@supergraph/common';
-import { assertMayAssign, canManage, canReadTasksOf, canSee, scopeFor } from '../src/access.ts';
+import {
+  assertMayAssign,
+  assertMayChange,
+  canManage,
+  canReadTasksOf,
+  canSee,
+  scopeFor,
+} from '../src/access.ts';
 
 const OWNER = '0190a000-0000-7000-8000-000000000001';
 const ASSIGNEE = '0190a000-0000-7000-8000-000000000002';
@@ -44,5 +51,14 @@ describe('task access rules', () => {
     assert.equal(canReadTasksOf(customer(OWNER), OWNER), true);
     assert.equal(canReadTasksOf(customer(OWNER), ASSIGNEE), false);
     assert.equal(canReadTasksOf(admin, ASSIGNEE), true);
+  });
+
+  it('lets only staff change a fulfilment task, even its owner cannot', () => {
+    const isForbidden = (error: { extensions?: { code?: string } }) =>
+      error.extensions?.code === 'FORBIDDEN';
+    assert.throws(() => assertMayChange(customer(OWNER), { kind: 'FULFILMENT' }), isForbidden);
+    assert.doesNotThrow(() => assertMayChange(staff, { kind: 'FULFILMENT' }));
+    assert.doesNotThrow(() => assertMayChange(admin, { kind: 'FULFILMENT' }));
+    assert.doesNotThrow(() => assertMayChange(customer(OWNER), { kind: 'TODO' }));
   });
 });

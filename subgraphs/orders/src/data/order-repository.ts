@@ -1,5 +1,6 @@
 import type DataLoader from 'dataloader';
 import { LoaderFamily, createGroupLoader, createRowLoader, type Page } from '@supergraph/common';
+import { outbox } from '@supergraph/queues';
 import {
   Prisma,
   type EmailDelivery,
@@ -8,6 +9,7 @@ import {
   type OrderStatus,
   type PrismaClient,
 } from '@supergraph/prisma/orders';
+import { outboxData } from './outbox-repository.ts';
 import { placeOrder, type OrderRequest, type PlacedOrder } from './place-order.ts';
 
 export type { EmailDelivery, Order, OrderItem, OrderStatus };
@@ -110,16 +112,24 @@ export class OrderRepository {
 
   /**
    * Cancels in one conditional update, so that a concurrent status change cannot be
-   * overwritten. Null when there is no such order.
+   * overwritten, and records the event in the outbox in the same transaction: only a
+   * cancellation that happened is announced. Null when there is no such order.
    */
   async cancel(id: string): Promise<{ order: Order; cancelled: boolean } | null> {
-    const { count } = await this.db.order.updateMany({
-      where: { id, status: { in: CANCELLABLE } },
-      data: { status: 'CANCELLED' },
+    const cancelled = await this.db.$transaction(async (tx) => {
+      const [order] = await tx.order.updateManyAndReturn({
+        where: { id, status: { in: CANCELLABLE } },
+        data: { status: 'CANCELLED' },
+      });
+      if (!order) return null;
+      await tx.outboxMessage.createMany({
+        data: outboxData(outbox.orderCancelled(order.id, order.customerId)),
+      });
+      return order;
     });
-    const order = await this.db.order.findUnique({ where: { id } });
+    const order = cancelled ?? (await this.db.order.findUnique({ where: { id } }));
     if (!order) return null;
     this.byId.clear(id).prime(id, order);
-    return { order, cancelled: count === 1 };
+    return { order, cancelled: cancelled !== null };
   }
 }

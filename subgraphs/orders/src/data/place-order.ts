@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { badUserInput, conflict } from '@supergraph/common';
+import { outbox } from '@supergraph/queues';
 import {
   Prisma,
   type EmailDelivery,
@@ -8,6 +9,7 @@ import {
   type PrismaClient,
   type Product,
 } from '@supergraph/prisma/orders';
+import { outboxData } from './outbox-repository.ts';
 
 export type OrderLine = { productId: string; quantity: number };
 /** A request that has passed validation: ids lower-cased, no duplicates, sizes in range. */
@@ -82,8 +84,9 @@ function price(items: readonly OrderLine[], products: readonly Product[]) {
 }
 
 /**
- * Places an order in one transaction. A concurrent request with the same idempotency key loses
- * the race on the unique index; it then answers with the winner's order, as a retry would.
+ * Places an order, and the jobs it starts, in one transaction. A concurrent request with the
+ * same idempotency key loses the race on the unique index; it then answers with the winner's
+ * order, as a retry would.
  */
 export async function placeOrder(
   db: PrismaClient,
@@ -99,7 +102,7 @@ export async function placeOrder(
         where: { id: { in: request.items.map((item) => item.productId) } },
       });
       const { lines, totalCents, currency } = price(request.items, products);
-      return tx.order.create({
+      const order = await tx.order.create({
         data: {
           customerId,
           status: 'PENDING',
@@ -119,6 +122,12 @@ export async function placeOrder(
         },
         include: DETAILS,
       });
+      // Written with the order, so that a committed order always gets its jobs and a rolled
+      // back one never does; a replay above returns before this and adds none.
+      await tx.outboxMessage.createMany({
+        data: outboxData(outbox.orderPlaced(order.id, customerId)),
+      });
+      return order;
     });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;

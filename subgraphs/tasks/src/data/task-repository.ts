@@ -1,10 +1,18 @@
-/** The only code in the tasks subgraph that talks to Postgres. */
+/** Tasks as the graph reads and changes them. Only data/ talks to Postgres. */
 import type DataLoader from 'dataloader';
 import { LoaderFamily, createGroupLoader, createRowLoader, type Page } from '@supergraph/common';
-import { Prisma, type PrismaClient, type Task, type TaskStatus } from '@supergraph/prisma/tasks';
+import {
+  Prisma,
+  type PrismaClient,
+  type Task,
+  type TaskKind,
+  type TaskStatus,
+} from '@supergraph/prisma/tasks';
 import type { Scope } from '../access.ts';
+import { outboxForChange, type TaskState } from '../task-events.ts';
+import { appendOutbox } from './outbox-repository.ts';
 
-export type { Task, TaskStatus };
+export type { Task, TaskKind, TaskStatus };
 
 export type NewTask = {
   title: string;
@@ -25,6 +33,7 @@ export type UserTasksQuery = { status: TaskStatus | null; page: Page };
 type TaskRow = {
   key: string;
   id: string;
+  kind: TaskKind;
   title: string;
   notes: string | null;
   status: TaskStatus;
@@ -32,14 +41,29 @@ type TaskRow = {
   owner_id: string;
   assignee_id: string | null;
   order_id: string | null;
+  origin_key: string | null;
   created_at: Date;
   updated_at: Date;
   completed_at: Date | null;
 };
 
+/** The columns that decide a change's jobs, as raw SQL returns them. */
+type StateRow = Pick<TaskRow, 'id' | 'kind' | 'status' | 'due_at' | 'order_id'>;
+
+function stateOf(row: StateRow): TaskState {
+  return {
+    id: row.id,
+    kind: row.kind,
+    status: row.status,
+    dueAt: row.due_at,
+    orderId: row.order_id,
+  };
+}
+
 function fromRow(row: TaskRow): Task {
   return {
     id: row.id,
+    kind: row.kind,
     title: row.title,
     notes: row.notes,
     status: row.status,
@@ -47,6 +71,7 @@ function fromRow(row: TaskRow): Task {
     ownerId: row.owner_id,
     assigneeId: row.assignee_id,
     orderId: row.order_id,
+    originKey: row.origin_key,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     completedAt: row.completed_at,
@@ -133,9 +158,10 @@ export class TaskRepository {
       : Prisma.empty;
     const afterId = page.afterId ? Prisma.sql`AND t.id < ${page.afterId}::uuid` : Prisma.empty;
     return this.db.$queryRaw<TaskRow[]>`
-      SELECT u.id::text AS key, l.id::text AS id, l.title, l.notes, l.status::text AS status,
-        l.due_at, l.owner_id::text AS owner_id, l.assignee_id::text AS assignee_id,
-        l.order_id::text AS order_id, l.created_at, l.updated_at, l.completed_at
+      SELECT u.id::text AS key, l.id::text AS id, l.kind::text AS kind, l.title, l.notes,
+        l.status::text AS status, l.due_at, l.owner_id::text AS owner_id,
+        l.assignee_id::text AS assignee_id, l.order_id::text AS order_id, l.origin_key,
+        l.created_at, l.updated_at, l.completed_at
       FROM unnest(${userIds}::uuid[]) AS u(id)
       CROSS JOIN LATERAL (
         SELECT t.* FROM "tasks"."tasks" t
@@ -146,8 +172,13 @@ export class TaskRepository {
       ORDER BY u.id, l.id DESC`;
   }
 
+  /** Creates the task and, in the same transaction, the jobs it causes (its reminder). */
   async create(task: NewTask): Promise<Task> {
-    const created = await this.db.task.create({ data: task });
+    const created = await this.db.$transaction(async (tx) => {
+      const row = await tx.task.create({ data: task });
+      await appendOutbox(tx, outboxForChange(null, row));
+      return row;
+    });
     this.byId.prime(created.id, created);
     return created;
   }
@@ -155,24 +186,42 @@ export class TaskRepository {
   /**
    * Applies `changes` only if the task is still in status `expected`, so that two requests
    * deciding from the same state cannot both win. Null when the task has moved on or is gone.
+   * The row is locked first: the jobs follow from the state the change really replaced, not
+   * from what the caller read before, and they are written only by the request that won.
    */
   async updateIfStatus(
     id: string,
     expected: TaskStatus,
     changes: TaskChanges,
   ): Promise<Task | null> {
-    const { count } = await this.db.task.updateMany({
-      where: { id, status: expected },
-      data: changes,
+    const updated = await this.db.$transaction(async (tx) => {
+      const [before] = await tx.$queryRaw<StateRow[]>`
+        SELECT id::text AS id, kind::text AS kind, status::text AS status, due_at,
+          order_id::text AS order_id
+        FROM "tasks"."tasks" WHERE id = ${id}::uuid
+        FOR UPDATE`;
+      if (!before || before.status !== expected) return null;
+      const after = await tx.task.update({ where: { id }, data: changes });
+      await appendOutbox(tx, outboxForChange(stateOf(before), after));
+      return after;
     });
     this.byId.clear(id);
-    if (count === 0) return null;
-    return this.byId.load(id);
+    if (updated) this.byId.prime(id, updated);
+    return updated;
   }
 
+  /** Deletes the task and cancels, in the same transaction, the jobs it had pending. */
   async delete(id: string): Promise<boolean> {
-    const { count } = await this.db.task.deleteMany({ where: { id } });
+    const deleted = await this.db.$transaction(async (tx) => {
+      const [row] = await tx.$queryRaw<StateRow[]>`
+        DELETE FROM "tasks"."tasks" WHERE id = ${id}::uuid
+        RETURNING id::text AS id, kind::text AS kind, status::text AS status, due_at,
+          order_id::text AS order_id`;
+      if (!row) return false;
+      await appendOutbox(tx, outboxForChange(stateOf(row), null));
+      return true;
+    });
     this.byId.clear(id).prime(id, null);
-    return count > 0;
+    return deleted;
   }
 }

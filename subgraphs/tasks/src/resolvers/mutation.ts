@@ -6,7 +6,7 @@ import {
   requireViewer,
   type Viewer,
 } from '@supergraph/common';
-import { assertMayAssign, canManage, canSee } from '../access.ts';
+import { assertMayAssign, assertMayChange, canManage, canSee } from '../access.ts';
 import type { Context } from '../context.ts';
 import type { Task, TaskChanges, TaskStatus } from '../data/task-repository.ts';
 import { canEditDetails, canTransition, completedAtAfter } from '../task-rules.ts';
@@ -89,6 +89,7 @@ export const Mutation = {
   ) {
     const me = requireViewer(ctx.viewer);
     const task = await visibleTask(me, id, ctx);
+    assertMayChange(me, task);
     const changes = detailChanges(me, task, input);
     const status = input.status ?? task.status;
     if (!canTransition(task.status, status)) throw transitionConflict(task.status, status);
@@ -108,6 +109,7 @@ export const Mutation = {
   async completeTask(_: unknown, { id }: { id: string }, ctx: Context) {
     const me = requireViewer(ctx.viewer);
     const task = await visibleTask(me, id, ctx);
+    assertMayChange(me, task);
     if (task.status !== 'OPEN') throw conflict(`The task is already ${task.status}.`);
     const updated = await ctx.tasks.updateIfStatus(task.id, 'OPEN', {
       status: 'DONE',
@@ -120,6 +122,7 @@ export const Mutation = {
   async deleteTask(_: unknown, { id }: { id: string }, ctx: Context) {
     const me = requireViewer(ctx.viewer);
     const task = await visibleTask(me, id, ctx);
+    assertMayChange(me, task);
     if (!canManage(me, task)) throw forbidden('Only the owner or staff can delete a task.');
     if (!(await ctx.tasks.delete(task.id))) throw notFound('Task', task.id);
     return true;

@@ -1,0 +1,89 @@
+import path from 'node:path';
+import { z } from 'zod';
+import {
+  ConfigError,
+  DEFAULT_DATABASE_URL,
+  dataDir,
+  env,
+  loadConfig,
+  resolveSecret,
+} from '@supergraph/common';
+
+export const DEFAULT_MAIL_FROM = 'Supergraph Shop <no-reply@localhost>';
+
+/** The job worker's configuration, read once from the environment. */
+export function loadWorkerConfig(source: Record<string, string | undefined> = process.env) {
+  const raw = loadConfig(
+    {
+      NODE_ENV: env.nodeEnv(),
+      LOG_LEVEL: env.logLevel(),
+      DATABASE_URL: env.url(['postgresql', 'postgres'], DEFAULT_DATABASE_URL),
+      DB_POOL_SIZE: env.positiveInt(10),
+      REDIS_URL: env.url(['redis', 'rediss'], 'redis://localhost:6379'),
+      QUEUE_PREFIX: z
+        .string()
+        .regex(/^[\w-]+$/, 'letters, digits, _ and - only')
+        .default('bull'),
+      SMTP_URL: env.optionalUrl(['smtp', 'smtps']),
+      MAIL_FROM: z
+        .string()
+        .regex(/@/, 'an address such as "Shop <no-reply@shop.example>"')
+        .default(DEFAULT_MAIL_FROM),
+      USERS_URL: env.url(['http', 'https'], 'http://localhost:4001/graphql'),
+      SUBGRAPH_SECRET: z.string().optional(),
+      EMAIL_ATTEMPTS: env.positiveInt(8),
+      EMAIL_BACKOFF_MS: env.positiveInt(5000),
+      EMAIL_CONCURRENCY: env.positiveInt(32),
+      EMAIL_LEASE_MS: env.positiveInt(60_000),
+      SMTP_MAX_CONNECTIONS: env.positiveInt(8),
+      SMTP_TIMEOUT_MS: env.positiveInt(15_000),
+      JOB_LOCK_MS: env.positiveInt(30_000),
+      JOB_STALLED_INTERVAL_MS: env.positiveInt(30_000),
+      OUTBOX_POLL_MS: env.positiveInt(1000),
+      DATA_DIR: z.string().optional(),
+    },
+    source,
+  );
+  const production = raw.NODE_ENV === 'production';
+  if (production && !raw.SMTP_URL) {
+    throw new ConfigError('SMTP_URL: required in production, e.g. smtp://user:pass@host:587');
+  }
+  // A claim must outlast any one send, or a slow but live send could be taken over.
+  if (raw.EMAIL_LEASE_MS <= raw.SMTP_TIMEOUT_MS) {
+    throw new ConfigError(
+      `EMAIL_LEASE_MS: must be longer than SMTP_TIMEOUT_MS (${raw.SMTP_TIMEOUT_MS} ms)`,
+    );
+  }
+  const dir = dataDir(raw.DATA_DIR);
+  return {
+    production,
+    logLevel: raw.LOG_LEVEL,
+    databaseUrl: raw.DATABASE_URL,
+    poolSize: raw.DB_POOL_SIZE,
+    redisUrl: raw.REDIS_URL,
+    queuePrefix: raw.QUEUE_PREFIX,
+    smtpUrl: raw.SMTP_URL,
+    mailFrom: raw.MAIL_FROM,
+    mailDir: path.join(dir, 'mail'),
+    usersUrl: raw.USERS_URL,
+    subgraphSecret: resolveSecret({
+      name: 'SUBGRAPH_SECRET',
+      value: raw.SUBGRAPH_SECRET,
+      production,
+      dataDir: dir,
+    }),
+    policy: {
+      email: { attempts: raw.EMAIL_ATTEMPTS, backoffMs: raw.EMAIL_BACKOFF_MS },
+      events: { attempts: 12, backoffMs: 1000 },
+    },
+    emailConcurrency: raw.EMAIL_CONCURRENCY,
+    leaseMs: raw.EMAIL_LEASE_MS,
+    smtpMaxConnections: raw.SMTP_MAX_CONNECTIONS,
+    smtpTimeoutMs: raw.SMTP_TIMEOUT_MS,
+    lockDurationMs: raw.JOB_LOCK_MS,
+    stalledIntervalMs: raw.JOB_STALLED_INTERVAL_MS,
+    outboxPollMs: raw.OUTBOX_POLL_MS,
+  };
+}
+
+export type WorkerConfig = ReturnType<typeof loadWorkerConfig>;

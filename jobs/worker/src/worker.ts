@@ -1,0 +1,116 @@
+import type { Logger } from '@supergraph/common';
+import type { Mailer, UserDirectory } from '@supergraph/mail';
+import { createOrdersProcessors, OrdersOutbox } from '@supergraph/orders/jobs';
+import type { PrismaClient as OrdersClient } from '@supergraph/prisma/orders';
+import type { PrismaClient as TasksClient } from '@supergraph/prisma/tasks';
+import {
+  OutboxRelay,
+  QUEUES,
+  QueueSet,
+  WorkerHost,
+  closeConnection,
+  producerConnection,
+  type JobPolicy,
+} from '@supergraph/queues';
+import { createTasksProcessors, TasksOutbox } from '@supergraph/tasks/jobs';
+
+export type WorkerDeps = {
+  databaseUrl: string;
+  orders: OrdersClient;
+  tasks: TasksClient;
+  redisUrl: string;
+  queuePrefix: string;
+  mailer: Mailer;
+  users: UserDirectory;
+  mailFrom: string;
+  policy: JobPolicy;
+  leaseMs: number;
+  emailConcurrency: number;
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  outboxPollMs: number;
+  logger: Logger;
+};
+
+/** Dispatched outbox rows are kept a week, for tracing what was sent when. */
+const OUTBOX_RETENTION_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * The job worker: the outbox relays of orders and tasks, and one BullMQ worker per queue, each
+ * job kind handled by the service that owns its data, against that service's schema only.
+ */
+export function createWorker(deps: WorkerDeps) {
+  const { logger } = deps;
+  const producer = producerConnection(deps.redisUrl);
+  // Until the first connection succeeds, ioredis reports every failed attempt; the relay
+  // logs the outage once, so these are noise.
+  producer.on('error', (error) => logger.debug({ err: error }, 'producer connection error'));
+  const queues = new QueueSet(producer, deps.queuePrefix, deps.policy);
+  const outboxes = {
+    orders: new OrdersOutbox(deps.orders, deps.databaseUrl),
+    tasks: new TasksOutbox(deps.tasks, deps.databaseUrl),
+  };
+  const relays = Object.entries(outboxes).map(
+    ([name, store]) => new OutboxRelay({ name, store, queues, logger, pollMs: deps.outboxPollMs }),
+  );
+  // Messages written while Redis was away go out as soon as it is back.
+  producer.on('ready', () => relays.forEach((relay) => relay.wake()));
+
+  const shared = {
+    mailer: deps.mailer,
+    users: deps.users,
+    mailFrom: deps.mailFrom,
+    leaseMs: deps.leaseMs,
+    logger,
+  };
+  const host = new WorkerHost({
+    redisUrl: deps.redisUrl,
+    prefix: deps.queuePrefix,
+    logger,
+    processors: {
+      ...createOrdersProcessors({ ...shared, db: deps.orders }),
+      ...createTasksProcessors({ ...shared, db: deps.tasks }),
+    },
+    concurrency: {
+      [QUEUES.orderConfirmation]: deps.emailConcurrency,
+      [QUEUES.taskReminders]: Math.max(1, Math.ceil(deps.emailConcurrency / 4)),
+      [QUEUES.orderFulfilment]: 8,
+      [QUEUES.taskFulfilment]: 8,
+    },
+    lockDurationMs: deps.lockDurationMs,
+    stalledIntervalMs: deps.stalledIntervalMs,
+  });
+
+  let purge: NodeJS.Timeout | null = null;
+  const purgeOld = () => {
+    const before = new Date(Date.now() - OUTBOX_RETENTION_MS);
+    for (const outbox of Object.values(outboxes)) {
+      outbox
+        .purgeDispatched(before)
+        .catch((error: unknown) => logger.warn({ err: error }, 'outbox purge failed'));
+    }
+  };
+
+  return {
+    queues,
+    relays,
+    host,
+    async start() {
+      host.start();
+      await Promise.all(relays.map((relay) => relay.start()));
+      purgeOld();
+      purge = setInterval(purgeOld, 3600 * 1000);
+      purge.unref();
+    },
+    /** Stops dispatching, lets jobs in flight finish, then closes the Redis connections. */
+    async stop() {
+      if (purge) clearInterval(purge);
+      await Promise.all(relays.map((relay) => relay.stop()));
+      await host.close();
+      await queues.close();
+      await closeConnection(producer);
+    },
+  };
+}
+
+export type Worker = ReturnType<typeof createWorker>;

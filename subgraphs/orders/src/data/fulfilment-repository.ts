@@ -1,0 +1,35 @@
+import type { OrderStatus, PrismaClient } from '@supergraph/prisma/orders';
+
+/**
+ * The statuses each transition may start from. CANCELLED is in neither: a fulfilment event
+ * that arrives after a cancellation must not bring the order back.
+ */
+const CONFIRMABLE: OrderStatus[] = ['PENDING'];
+const FULFILLABLE: OrderStatus[] = ['PENDING', 'CONFIRMED'];
+
+/**
+ * Moves orders along as the tasks service reports fulfilment work. Each change is one
+ * conditional update, so that events arriving late, twice or out of order cannot move an
+ * order backwards.
+ */
+export class FulfilmentRepository {
+  constructor(private readonly db: PrismaClient) {}
+
+  /** PENDING → CONFIRMED; whether the order changed. */
+  markConfirmed(orderId: string): Promise<boolean> {
+    return this.move(orderId, CONFIRMABLE, 'CONFIRMED');
+  }
+
+  /** PENDING or CONFIRMED → FULFILLED; whether the order changed. */
+  markFulfilled(orderId: string): Promise<boolean> {
+    return this.move(orderId, FULFILLABLE, 'FULFILLED');
+  }
+
+  private async move(orderId: string, from: OrderStatus[], to: OrderStatus): Promise<boolean> {
+    const { count } = await this.db.order.updateMany({
+      where: { id: orderId, status: { in: from } },
+      data: { status: to },
+    });
+    return count === 1;
+  }
+}

@@ -1,0 +1,16 @@
+export {
+  createOrdersProcessors,
+  type OrdersProcessorDeps,
+  type OrdersProcessors,
+} from './processors.ts';
+export {
+  orderReference,
+  renderConfirmation,
+  type ConfirmationEmailInput,
+} from './confirmation-email.ts';
+export { OrdersOutbox } from '../data/outbox-repository.ts';
+export type {
+  ConfirmationContent,
+  ConfirmationLine,
+  ConfirmationOrder,
+} from '../data/confirmation-content.ts';

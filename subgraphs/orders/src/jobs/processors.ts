@@ -1,0 +1,82 @@
+import type { Logger } from '@supergraph/common';
+import {
+  deliverOnce,
+  PermanentDeliveryError,
+  type Mailer,
+  type UserDirectory,
+} from '@supergraph/mail';
+import type { PrismaClient } from '@supergraph/prisma/orders';
+import type { QueueHandlers } from '@supergraph/queues';
+import { loadConfirmationContent } from '../data/confirmation-content.ts';
+import { EmailDeliveryLedger } from '../data/email-delivery-ledger.ts';
+import { FulfilmentRepository } from '../data/fulfilment-repository.ts';
+import { renderConfirmation } from './confirmation-email.ts';
+
+export type OrdersProcessorDeps = {
+  db: PrismaClient;
+  mailer: Mailer;
+  users: UserDirectory;
+  /** The sender of every email, `Name <address>`. */
+  mailFrom: string;
+  /** How long one attempt holds an email's send: longer than the mailer's timeouts. */
+  leaseMs: number;
+  logger: Logger;
+};
+
+/** The queues the orders service works. */
+export type OrdersProcessors = {
+  'order-confirmation': QueueHandlers<'order-confirmation'>;
+  'order-fulfilment': QueueHandlers<'order-fulfilment'>;
+};
+
+export function createOrdersProcessors(deps: OrdersProcessorDeps): OrdersProcessors {
+  const { db, mailer, users, mailFrom, leaseMs, logger } = deps;
+  const fulfilment = new FulfilmentRepository(db);
+
+  return {
+    'order-confirmation': {
+      async 'send-confirmation'({ orderId }, job, token) {
+        const outcome = await deliverOnce({
+          ledger: new EmailDeliveryLedger(db, orderId),
+          mailer,
+          leaseMs,
+          job,
+          token,
+          compose: async () => {
+            const content = await loadConfirmationContent(db, orderId);
+            if (!content) throw new PermanentDeliveryError(`order ${orderId} no longer exists`);
+            const recipient = await users.get(content.order.customerId);
+            if (!recipient) {
+              throw new PermanentDeliveryError(
+                `customer ${content.order.customerId} of order ${orderId} no longer exists`,
+              );
+            }
+            return renderConfirmation({ ...content, recipient, from: mailFrom });
+          },
+        });
+        if (outcome === 'skipped') {
+          logger.debug({ orderId }, 'order confirmation already sent or given up; skipped');
+        }
+      },
+    },
+    'order-fulfilment': {
+      async 'fulfilment-started'({ orderId, taskId }) {
+        if (!(await fulfilment.markConfirmed(orderId))) {
+          // Late, repeated or after a cancellation: the order has moved on already.
+          logger.debug(
+            { orderId, taskId },
+            'fulfilment started, order no longer PENDING; unchanged',
+          );
+        }
+      },
+      async 'fulfilment-completed'({ orderId, taskId }) {
+        if (!(await fulfilment.markFulfilled(orderId))) {
+          logger.debug(
+            { orderId, taskId },
+            'fulfilment completed, order neither PENDING nor CONFIRMED; unchanged',
+          );
+        }
+      },
+    },
+  };
+}

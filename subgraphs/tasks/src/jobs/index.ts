@@ -1,0 +1,34 @@
+/** What the worker process runs for the tasks service: its processors and its outbox. */
+import type { Logger } from '@supergraph/common';
+import type { Mailer, UserDirectory } from '@supergraph/mail';
+import type { PrismaClient } from '@supergraph/prisma/tasks';
+import type { QueueHandlers } from '@supergraph/queues';
+import { createFulfilmentProcessors } from './fulfilment-processors.ts';
+import { createReminderProcessors } from './reminder-processor.ts';
+
+export { TasksOutbox } from '../data/outbox-repository.ts';
+export { ReminderLedger } from '../data/reminder-ledger.ts';
+export { renderReminder, type ReminderEmailInput } from './reminder-email.ts';
+
+export type TasksProcessorDeps = {
+  db: PrismaClient;
+  mailer: Mailer;
+  users: UserDirectory;
+  /** The sender address of reminder emails. */
+  mailFrom: string;
+  /** How long a claim on one reminder lasts: longer than any one send can take. */
+  leaseMs: number;
+  logger: Logger;
+};
+
+export type TasksProcessors = {
+  'task-fulfilment': QueueHandlers<'task-fulfilment'>;
+  'task-reminders': QueueHandlers<'task-reminders'>;
+};
+
+export function createTasksProcessors(deps: TasksProcessorDeps): TasksProcessors {
+  return {
+    'task-fulfilment': createFulfilmentProcessors(deps),
+    'task-reminders': createReminderProcessors(deps),
+  };
+}
