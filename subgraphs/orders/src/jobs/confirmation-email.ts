@@ -46,7 +46,7 @@ export function renderConfirmation({
     '',
     `Total: ${total}`,
     '',
-    'We will write again when it is on its way.',
+    'You can follow its status in your account.',
     '',
   ].join('\n');
 
@@ -67,7 +67,7 @@ export function renderConfirmation({
 ${rows}
 <tr><td colspan="2"><strong>Total</strong></td><td style="text-align:right"><strong>${escapeHtml(total)}</strong></td></tr>
 </table>
-<p>We will write again when it is on its way.</p>
+<p>You can follow its status in your account.</p>
 </body>
 </html>
 `;
