@@ -60,7 +60,7 @@ async function drive(target: Target, operation: string, query: string): Promise<
 }
 
 export async function benchGraph() {
-  const system = await startSystem({ production: true });
+  const system = await startSystem({ production: true, poolSize: 10 });
   try {
     const [productId] = await seedProducts(system);
     const signUp = await fetch(system.url, {

@@ -26,14 +26,14 @@ export type System = {
   stop(): Promise<void>;
 };
 
-export async function startSystem({ production = false } = {}): Promise<System> {
+export async function startSystem({ production = false, poolSize = 4 } = {}): Promise<System> {
   const database = await createTestDatabase();
   const logger = createLogger('e2e', 'silent');
   const common = { logger, subgraphSecret: SUBGRAPH_SECRET, production };
   const dbs = {
-    users: createUsersClient({ databaseUrl: database.url, poolSize: 4 }),
-    orders: createOrdersClient({ databaseUrl: database.url, poolSize: 4 }),
-    tasks: createTasksClient({ databaseUrl: database.url, poolSize: 4 }),
+    users: createUsersClient({ databaseUrl: database.url, poolSize }),
+    orders: createOrdersClient({ databaseUrl: database.url, poolSize }),
+    tasks: createTasksClient({ databaseUrl: database.url, poolSize }),
   };
   const subgraphs = {
     users: await createUsers({

@@ -21,7 +21,7 @@ describe('order confirmation email', () => {
       const [mail] = await sink.waitForAccepted(1);
       await settle();
       assert.equal(sink.accepted.length, 1);
-      const parsed = mail!.parsed;
+      const parsed = mail!.parsed!;
       assert.equal(
         parsed.to && 'value' in parsed.to ? parsed.to.value[0]?.address : null,
         buyer.user.email,

@@ -51,15 +51,24 @@ export type JobSystem = {
   /** A worker in this process. */
   startWorker(options: { smtpUrl: string; redisUrl?: string }): Promise<Worker>;
   /** A worker as a child process, from its real entry point. */
-  spawnWorker(options: { smtpUrl: string; redisUrl?: string }): Promise<ChildProcess>;
+  spawnWorker(options: {
+    smtpUrl: string;
+    redisUrl?: string;
+    nodeArgs?: string[];
+    env?: Record<string, string>;
+  }): Promise<ChildProcess>;
   queue(name: QueueName): ReturnType<QueueSet['get']>;
   stop(): Promise<void>;
 };
 
 const WORKER_ENTRY = path.resolve(import.meta.dirname, '../src/index.ts');
 
-export async function startJobSystem({ redisUrl = LOCAL_REDIS } = {}): Promise<JobSystem> {
-  const system = await startSystem();
+export async function startJobSystem({
+  redisUrl = LOCAL_REDIS,
+  poolSize = 4,
+  production = false,
+} = {}): Promise<JobSystem> {
+  const system = await startSystem({ poolSize, production });
   const productIds = await seedProducts(system);
   const prefix = `sgtest-${randomUUID().slice(0, 8)}`;
   const orders = createOrdersClient({ databaseUrl: system.databaseUrl, poolSize: 4 });
@@ -180,8 +189,9 @@ export async function startJobSystem({ redisUrl = LOCAL_REDIS } = {}): Promise<J
       return worker;
     },
     async spawnWorker(options) {
-      const child = spawn(process.execPath, ['--import', 'tsx', WORKER_ENTRY], {
-        env: { ...process.env, ...env(options) },
+      const args = [...(options.nodeArgs ?? []), '--import', 'tsx', WORKER_ENTRY];
+      const child = spawn(process.execPath, args, {
+        env: { ...process.env, ...env(options), ...options.env },
         stdio: ['ignore', 'ignore', 'inherit'],
       });
       children.push(child);

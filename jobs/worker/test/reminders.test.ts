@@ -30,7 +30,7 @@ describe('task reminders', () => {
     ).createTask.id;
 
   const remindersFor = (title: string) =>
-    sink.accepted.filter((mail) => (mail.parsed.subject ?? '').includes(title));
+    sink.accepted.filter((mail) => (mail.parsed!.subject ?? '').includes(title));
 
   const delayedJob = (taskId: string, dueAt: Date) =>
     jobs.queue(QUEUES.taskReminders).getJob(reminderJobId(taskId, dueAt));
@@ -49,7 +49,7 @@ describe('task reminders', () => {
     const [mail] = remindersFor('Water the plants');
     assert.ok(mail!.acceptedAt >= dueAt.getTime() - 50, 'sent at the due date, not before');
     assert.equal(
-      mail!.parsed.to && 'value' in mail!.parsed.to ? mail!.parsed.to.value[0]?.address : null,
+      mail!.parsed!.to && 'value' in mail!.parsed!.to ? mail!.parsed!.to.value[0]?.address : null,
       owner.user.email,
     );
     await settle();

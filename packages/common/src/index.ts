@@ -16,3 +16,4 @@ export * from './password-hash.ts';
 export * from './subgraph-config.ts';
 export * from './run-subgraph.ts';
 export * from './batch-loaders.ts';
+export * from './uuid7.ts';

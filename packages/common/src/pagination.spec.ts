@@ -52,3 +52,16 @@ describe('pagination', () => {
     });
   });
 });
+
+describe('uuid7', () => {
+  it('makes version-7 ids that sort by creation time', async () => {
+    const { uuid7 } = await import('./uuid7.ts');
+    const early = uuid7(1_700_000_000_000);
+    const late = uuid7(1_700_000_000_001);
+    assert.match(early, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.ok(early < late);
+    const burst = Array.from({ length: 5000 }, () => uuid7(1_800_000_000_000));
+    assert.deepEqual([...burst].sort(), burst, 'ids of one millisecond keep their order');
+    assert.equal(new Set(burst).size, burst.length);
+  });
+});

@@ -48,9 +48,9 @@ describe('mailer', () => {
     try {
       await mailer.send(message());
       const [mail] = await sink.waitForAccepted(1);
-      assert.equal(mail!.parsed.messageId, '<test.one@shop.example>');
-      assert.equal(mail!.parsed.text?.trim(), 'plain words');
-      assert.match(String(mail!.parsed.html), /rich words/);
+      assert.equal(mail!.messageId, '<test.one@shop.example>');
+      assert.equal(mail!.parsed!.text?.trim(), 'plain words');
+      assert.match(String(mail!.parsed!.html), /rich words/);
     } finally {
       mailer.close();
       await sink.stop();

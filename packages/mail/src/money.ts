@@ -1,6 +1,13 @@
-/** `1250, 'USD'` → `$12.50`. */
+const formats = new Map<string, Intl.NumberFormat>();
+
+/** `1250, 'USD'` → `$12.50`. Formatters are costly to build, so each currency's is kept. */
 export function formatMoney(cents: number, currency: string): string {
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100);
+  let format = formats.get(currency);
+  if (!format) {
+    format = new Intl.NumberFormat('en-US', { style: 'currency', currency });
+    formats.set(currency, format);
+  }
+  return format.format(cents / 100);
 }
 
 export function escapeHtml(text: string): string {

@@ -11,7 +11,7 @@ import {
   type Job,
   type OrderRef,
 } from '@supergraph/queues';
-import { EmailDeliveryLedger } from '../src/data/email-delivery-ledger.ts';
+import { EmailDeliveries } from '../src/data/email-deliveries.ts';
 import { placeOrder } from '../src/data/place-order.ts';
 import { createOrdersProcessors, type OrdersProcessors } from '../src/jobs/index.ts';
 import { seedProducts, startOrders, type Harness } from './harness.ts';
@@ -136,7 +136,7 @@ describe('send-confirmation', () => {
 
   it('waits, without sending, while another attempt holds the send', async () => {
     const order = await newOrder();
-    await new EmailDeliveryLedger(h.db, order.id).claim(60_000);
+    await new EmailDeliveries(h.db).ledger(order.id).claim(60_000);
     const { claimedUntil } = await delivery(order.id);
     const { run, delays } = sendConfirmation(order.id);
     await assert.rejects(run, DelayedError);

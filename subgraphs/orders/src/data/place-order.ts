@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { badUserInput, conflict } from '@supergraph/common';
+import { badUserInput, conflict, uuid7 } from '@supergraph/common';
 import { outbox } from '@supergraph/queues';
 import {
   Prisma,
@@ -9,7 +9,6 @@ import {
   type PrismaClient,
   type Product,
 } from '@supergraph/prisma/orders';
-import { outboxData } from './outbox-repository.ts';
 
 export type OrderLine = { productId: string; quantity: number };
 /** A request that has passed validation: ids lower-cased, no duplicates, sizes in range. */
@@ -26,8 +25,17 @@ const DETAILS = {
 
 type Tx = Prisma.TransactionClient | PrismaClient;
 
+/** A unique index refused the row: P2002 from a model query, SQLSTATE 23505 from raw SQL. */
 function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  if (error.code === 'P2002') return true;
+  const meta = error.meta as
+    { code?: unknown; driverAdapterError?: { cause?: { kind?: unknown } } } | undefined;
+  return (
+    meta?.code === '23505' ||
+    meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation' ||
+    /23505|unique constraint/i.test(error.message)
+  );
 }
 
 /**
@@ -83,10 +91,94 @@ function price(items: readonly OrderLine[], products: readonly Product[]) {
   return { lines, totalCents, currency: currency ?? '' };
 }
 
+type NewOrder = {
+  customerId: string;
+  hash: string;
+  idempotencyKey: string | null;
+  lines: PricedLine[];
+  totalCents: number;
+  currency: string;
+};
+
 /**
- * Places an order, and the jobs it starts, in one transaction. A concurrent request with the
- * same idempotency key loses the race on the unique index; it then answers with the winner's
- * order, as a retry would.
+ * Writes the order, its items, its email ledger row and its outbox messages in ONE statement:
+ * atomic without a transaction held open across round trips, so a committed order always
+ * has its jobs and a failed one has none. Ids are made here, so that nothing is read back.
+ */
+async function insertOrder(db: PrismaClient, order: NewOrder): Promise<PlacedOrder> {
+  const id = uuid7();
+  const itemIds = order.lines.map(() => uuid7());
+  const messages = outbox.orderPlaced(id, order.customerId);
+  const [row] = await db.$queryRaw<Array<{ createdAt: Date; updatedAt: Date }>>(Prisma.sql`
+    WITH o AS (
+      INSERT INTO "orders"."orders"
+        (id, customer_id, status, total_cents, currency, idempotency_key, request_hash,
+         created_at, updated_at)
+      VALUES (${id}::uuid, ${order.customerId}::uuid, 'PENDING'::"orders"."OrderStatus",
+              ${order.totalCents}::int, ${order.currency}, ${order.idempotencyKey},
+              ${order.hash}, now(), now())
+      RETURNING created_at, updated_at
+    ), i AS (
+      INSERT INTO "orders"."order_items"
+        (id, order_id, product_id, position, quantity, unit_price_cents)
+      SELECT item.id, ${id}::uuid, item.product_id, item.position - 1, item.quantity,
+             item.unit_price_cents
+      FROM unnest(${itemIds}::uuid[],
+                  ${order.lines.map((l) => l.productId)}::uuid[],
+                  ${order.lines.map((l) => l.quantity)}::int[],
+                  ${order.lines.map((l) => l.unitPriceCents)}::int[])
+           WITH ORDINALITY AS item(id, product_id, quantity, unit_price_cents, position)
+    ), e AS (
+      INSERT INTO "orders"."email_deliveries" (order_id, status, attempts, updated_at)
+      VALUES (${id}::uuid, 'QUEUED'::"orders"."EmailStatus", 0, now())
+    ), x AS (
+      INSERT INTO "orders"."outbox" (id, queue, action, job_name, job_id, payload)
+      SELECT m.id, m.queue, m.action::"orders"."OutboxAction", m.job_name, m.job_id, m.payload
+      FROM unnest(${messages.map(() => uuid7())}::uuid[],
+                  ${messages.map((m) => m.queue)}::text[],
+                  ${messages.map((m) => m.action)}::text[],
+                  ${messages.map((m) => m.jobName)}::text[],
+                  ${messages.map((m) => m.jobId)}::text[],
+                  ${messages.map((m) => JSON.stringify(m.payload))}::jsonb[])
+           AS m(id, queue, action, job_name, job_id, payload)
+    )
+    SELECT created_at AS "createdAt", updated_at AS "updatedAt" FROM o`);
+  const { createdAt, updatedAt } = row!;
+  return {
+    id,
+    customerId: order.customerId,
+    status: 'PENDING',
+    totalCents: order.totalCents,
+    currency: order.currency,
+    idempotencyKey: order.idempotencyKey,
+    requestHash: order.hash,
+    createdAt,
+    updatedAt,
+    items: order.lines.map((line, position) => ({
+      id: itemIds[position]!,
+      orderId: id,
+      productId: line.productId,
+      position,
+      quantity: line.quantity,
+      unitPriceCents: line.unitPriceCents,
+    })),
+    email: {
+      orderId: id,
+      status: 'QUEUED',
+      attempts: 0,
+      lastError: null,
+      sentAt: null,
+      claimToken: null,
+      claimedUntil: null,
+      updatedAt,
+    },
+  };
+}
+
+/**
+ * Places an order: prices it from the catalogue, then writes it in one statement. A repeated
+ * idempotency key returns the first order; a concurrent request with the same key loses the
+ * race on the unique index and then answers with the winner's order, as a retry would.
  */
 export async function placeOrder(
   db: PrismaClient,
@@ -94,45 +186,25 @@ export async function placeOrder(
   request: OrderRequest,
 ): Promise<PlacedOrder> {
   const hash = requestHash(request.items);
+  const existing = await findByKey(db, customerId, request.idempotencyKey);
+  if (existing) return replay(existing, hash);
+  const products = await db.product.findMany({
+    where: { id: { in: request.items.map((item) => item.productId) } },
+  });
+  const { lines, totalCents, currency } = price(request.items, products);
   try {
-    return await db.$transaction(async (tx) => {
-      const existing = await findByKey(tx, customerId, request.idempotencyKey);
-      if (existing) return replay(existing, hash);
-      const products = await tx.product.findMany({
-        where: { id: { in: request.items.map((item) => item.productId) } },
-      });
-      const { lines, totalCents, currency } = price(request.items, products);
-      const order = await tx.order.create({
-        data: {
-          customerId,
-          status: 'PENDING',
-          totalCents,
-          currency,
-          idempotencyKey: request.idempotencyKey,
-          requestHash: hash,
-          items: {
-            create: lines.map((line, position) => ({
-              productId: line.productId,
-              position,
-              quantity: line.quantity,
-              unitPriceCents: line.unitPriceCents,
-            })),
-          },
-          email: { create: { status: 'QUEUED' } },
-        },
-        include: DETAILS,
-      });
-      // Written with the order, so that a committed order always gets its jobs and a rolled
-      // back one never does; a replay above returns before this and adds none.
-      await tx.outboxMessage.createMany({
-        data: outboxData(outbox.orderPlaced(order.id, customerId)),
-      });
-      return order;
+    return await insertOrder(db, {
+      customerId,
+      hash,
+      idempotencyKey: request.idempotencyKey,
+      lines,
+      totalCents,
+      currency,
     });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
-    const existing = await findByKey(db, customerId, request.idempotencyKey);
-    if (!existing) throw error;
-    return replay(existing, hash);
+    const winner = await findByKey(db, customerId, request.idempotencyKey);
+    if (!winner) throw error;
+    return replay(winner, hash);
   }
 }

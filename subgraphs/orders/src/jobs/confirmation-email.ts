@@ -5,7 +5,7 @@ import {
   type MailMessage,
   type Recipient,
 } from '@supergraph/mail';
-import type { ConfirmationContent } from '../data/confirmation-content.ts';
+import type { ConfirmationContent } from '../data/email-deliveries.ts';
 
 export type ConfirmationEmailInput = ConfirmationContent & {
   recipient: Recipient;

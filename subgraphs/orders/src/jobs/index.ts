@@ -13,4 +13,4 @@ export type {
   ConfirmationContent,
   ConfirmationLine,
   ConfirmationOrder,
-} from '../data/confirmation-content.ts';
+} from '../data/email-deliveries.ts';

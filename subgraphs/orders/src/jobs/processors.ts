@@ -7,8 +7,7 @@ import {
 } from '@supergraph/mail';
 import type { PrismaClient } from '@supergraph/prisma/orders';
 import type { QueueHandlers } from '@supergraph/queues';
-import { loadConfirmationContent } from '../data/confirmation-content.ts';
-import { EmailDeliveryLedger } from '../data/email-delivery-ledger.ts';
+import { EmailDeliveries } from '../data/email-deliveries.ts';
 import { FulfilmentRepository } from '../data/fulfilment-repository.ts';
 import { renderConfirmation } from './confirmation-email.ts';
 
@@ -32,18 +31,19 @@ export type OrdersProcessors = {
 export function createOrdersProcessors(deps: OrdersProcessorDeps): OrdersProcessors {
   const { db, mailer, users, mailFrom, leaseMs, logger } = deps;
   const fulfilment = new FulfilmentRepository(db);
+  const deliveries = new EmailDeliveries(db);
 
   return {
     'order-confirmation': {
       async 'send-confirmation'({ orderId }, job, token) {
         const outcome = await deliverOnce({
-          ledger: new EmailDeliveryLedger(db, orderId),
+          ledger: deliveries.ledger(orderId),
           mailer,
           leaseMs,
           job,
           token,
           compose: async () => {
-            const content = await loadConfirmationContent(db, orderId);
+            const content = await deliveries.content(orderId);
             if (!content) throw new PermanentDeliveryError(`order ${orderId} no longer exists`);
             const recipient = await users.get(content.order.customerId);
             if (!recipient) {

@@ -4,8 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Claim } from '@supergraph/mail';
 import type { Product } from '@supergraph/prisma/orders';
-import { loadConfirmationContent } from '../src/data/confirmation-content.ts';
-import { EmailDeliveryLedger } from '../src/data/email-delivery-ledger.ts';
+import { EmailDeliveries } from '../src/data/email-deliveries.ts';
 import { placeOrder } from '../src/data/place-order.ts';
 import { seedProducts, startOrders, type Harness } from './harness.ts';
 
@@ -38,10 +37,10 @@ function claimed(claim: Claim): string {
   return (claim as Extract<Claim, { kind: 'claimed' }>).token;
 }
 
-describe('EmailDeliveryLedger', () => {
+describe('EmailDeliveries ledger', () => {
   it('claims once, is busy for the lease, records the send and is finished after it', async () => {
     const order = await newOrder();
-    const ledger = new EmailDeliveryLedger(h.db, order.id);
+    const ledger = new EmailDeliveries(h.db).ledger(order.id);
     const token = claimed(await ledger.claim(60_000));
 
     const claimedRow = await delivery(order.id);
@@ -70,7 +69,7 @@ describe('EmailDeliveryLedger', () => {
 
   it('gives a failed attempt back for a retry, counting it, and ends a final one as FAILED', async () => {
     const order = await newOrder();
-    const ledger = new EmailDeliveryLedger(h.db, order.id);
+    const ledger = new EmailDeliveries(h.db).ledger(order.id);
 
     await ledger.failed(claimed(await ledger.claim(60_000)), 'connection refused', false);
     const retry = await delivery(order.id);
@@ -92,7 +91,7 @@ describe('EmailDeliveryLedger', () => {
 
   it('lets an expired claim be taken over, and ignores the old holder afterwards', async () => {
     const order = await newOrder();
-    const ledger = new EmailDeliveryLedger(h.db, order.id);
+    const ledger = new EmailDeliveries(h.db).ledger(order.id);
     const stale = claimed(await ledger.claim(20));
     await sleep(100);
     const fresh = claimed(await ledger.claim(60_000));
@@ -116,18 +115,18 @@ describe('EmailDeliveryLedger', () => {
       where: { orderId: order.id },
       data: { status: 'SENDING', claimToken: null, claimedUntil: null },
     });
-    const ledger = new EmailDeliveryLedger(h.db, order.id);
+    const ledger = new EmailDeliveries(h.db).ledger(order.id);
     claimed(await ledger.claim(60_000));
   });
 
   it('is finished for an order that does not exist', async () => {
-    const ledger = new EmailDeliveryLedger(h.db, randomUUID());
+    const ledger = new EmailDeliveries(h.db).ledger(randomUUID());
     assert.deepEqual(await ledger.claim(60_000), { kind: 'finished' });
   });
 
   it('lets exactly one of many simultaneous claims through', async () => {
     const order = await newOrder();
-    const ledger = new EmailDeliveryLedger(h.db, order.id);
+    const ledger = new EmailDeliveries(h.db).ledger(order.id);
     const claims = await Promise.all(Array.from({ length: 6 }, () => ledger.claim(60_000)));
     assert.deepEqual(claims.map((claim) => claim.kind).sort(), [
       'busy',
@@ -141,7 +140,7 @@ describe('EmailDeliveryLedger', () => {
   });
 });
 
-describe('loadConfirmationContent', () => {
+describe('EmailDeliveries content', () => {
   it('reads the order and its lines in position order, in one query', async () => {
     const customerId = randomUUID();
     // Tea first, although its product was created after the mug's: position decides.
@@ -152,9 +151,9 @@ describe('loadConfirmationContent', () => {
       ],
       idempotencyKey: null,
     });
-    let content: Awaited<ReturnType<typeof loadConfirmationContent>> = null;
+    let content: Awaited<ReturnType<EmailDeliveries['content']>> = null;
     const statements = await h.countQueries(async () => {
-      content = await loadConfirmationContent(h.db, order.id);
+      content = await new EmailDeliveries(h.db).content(order.id);
     });
     assert.equal(statements.length, 1);
     assert.deepEqual(content, {
@@ -174,6 +173,40 @@ describe('loadConfirmationContent', () => {
   });
 
   it('is null for an order that does not exist', async () => {
-    assert.equal(await loadConfirmationContent(h.db, randomUUID()), null);
+    assert.equal(await new EmailDeliveries(h.db).content(randomUUID()), null);
+  });
+});
+
+describe('EmailDeliveries batching', () => {
+  it('claims, reads and records many emails in a few statements, not a few per email', async () => {
+    const orders = await Promise.all(Array.from({ length: 10 }, () => newOrder()));
+    const deliveries = new EmailDeliveries(h.db);
+    const statements = await h.countQueries(async () => {
+      const ledgers = orders.map((order) => deliveries.ledger(order.id));
+      const claims = await Promise.all(ledgers.map((ledger) => ledger.claim(60_000)));
+      const contents = await Promise.all(orders.map((order) => deliveries.content(order.id)));
+      assert.deepEqual(
+        contents.map((content) => content?.order.id),
+        orders.map((order) => order.id),
+      );
+      await Promise.all(ledgers.map((ledger, i) => ledger.sent(claimed(claims[i]!))));
+    });
+    assert.equal(statements.length, 3, statements.join('\n'));
+    for (const order of orders) assert.equal((await delivery(order.id)).status, 'SENT');
+  });
+
+  it('records a batch of sends only for the tokens that still hold their claims', async () => {
+    const [kept, lost] = [await newOrder(), await newOrder()];
+    const deliveries = new EmailDeliveries(h.db);
+    const keptToken = claimed(await deliveries.ledger(kept.id).claim(60_000));
+    const staleToken = claimed(await deliveries.ledger(lost.id).claim(20));
+    await sleep(100);
+    claimed(await deliveries.ledger(lost.id).claim(60_000));
+    await Promise.all([
+      deliveries.ledger(kept.id).sent(keptToken),
+      deliveries.ledger(lost.id).sent(staleToken),
+    ]);
+    assert.equal((await delivery(kept.id)).status, 'SENT');
+    assert.equal((await delivery(lost.id)).status, 'SENDING');
   });
 });

@@ -1,0 +1,92 @@
+/**
+ * The system as it runs in production: every service its own Node process on a free port,
+ * in production mode, over one database. A benchmark measured in one process would have
+ * the router and three subgraphs share a single core.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { freePort, waitUntil } from '@supergraph/testing';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+export const BENCH_JWT_SECRET = 'bench-jwt-secret-bench-jwt-secret-bench-jwt';
+export const BENCH_SUBGRAPH_SECRET = 'bench-subgraph-secret-bench-subgraph-secret';
+
+export type Processes = {
+  url: string;
+  subgraphUrls: Record<'users' | 'orders' | 'tasks', string>;
+  env: Record<string, string>;
+  spawn(entry: string, env?: Record<string, string>): ChildProcess;
+  stop(): Promise<void>;
+};
+
+async function healthy(base: string): Promise<boolean> {
+  try {
+    return (await fetch(`${base}/health`)).ok;
+  } catch {
+    return false;
+  }
+}
+
+export async function startProcesses(databaseUrl: string): Promise<Processes> {
+  const ports = {
+    router: await freePort(),
+    users: await freePort(),
+    orders: await freePort(),
+    tasks: await freePort(),
+  };
+  const subgraphUrls = {
+    users: `http://127.0.0.1:${ports.users}/graphql`,
+    orders: `http://127.0.0.1:${ports.orders}/graphql`,
+    tasks: `http://127.0.0.1:${ports.tasks}/graphql`,
+  };
+  const env: Record<string, string> = {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: databaseUrl,
+    DB_POOL_SIZE: '10',
+    JWT_SECRET: BENCH_JWT_SECRET,
+    SUBGRAPH_SECRET: BENCH_SUBGRAPH_SECRET,
+    ROUTER_PORT: String(ports.router),
+    USERS_PORT: String(ports.users),
+    ORDERS_PORT: String(ports.orders),
+    TASKS_PORT: String(ports.tasks),
+    USERS_URL: subgraphUrls.users,
+    ORDERS_URL: subgraphUrls.orders,
+    TASKS_URL: subgraphUrls.tasks,
+  };
+  const children: ChildProcess[] = [];
+  const start = (entry: string, extra: Record<string, string> = {}) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], {
+      env: { ...process.env, ...env, ...extra },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    children.push(child);
+    return child;
+  };
+  for (const name of ['users', 'orders', 'tasks'] as const) start(`subgraphs/${name}/src/index.ts`);
+  start('router/src/index.ts');
+  for (const port of Object.values(ports)) {
+    await waitUntil(() => healthy(`http://127.0.0.1:${port}`), {
+      timeoutMs: 60_000,
+      what: `a service on port ${port}`,
+    });
+  }
+  return {
+    url: `http://127.0.0.1:${ports.router}/graphql`,
+    subgraphUrls,
+    env,
+    spawn: start,
+    async stop() {
+      await Promise.all(
+        children.map(
+          (child) =>
+            new Promise<void>((resolve) => {
+              if (child.exitCode !== null || child.signalCode !== null) return resolve();
+              child.once('exit', () => resolve());
+              child.kill('SIGTERM');
+            }),
+        ),
+      );
+    },
+  };
+}
