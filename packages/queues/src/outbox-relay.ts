@@ -72,6 +72,9 @@ export async function enqueueRows(queues: QueueSet, rows: readonly OutboxRow[]):
   );
 }
 
+/** How long a notification waits for others to join its pass. */
+const COALESCE_MS = 5;
+
 export class OutboxRelay {
   private readonly pollMs: number;
   private readonly batchSize: number;
@@ -79,6 +82,7 @@ export class OutboxRelay {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
+  private coalescing = false;
   private failures = 0;
   private stopped = true;
   private unlisten: (() => Promise<void>) | null = null;
@@ -93,7 +97,7 @@ export class OutboxRelay {
     this.stopped = false;
     try {
       this.unlisten = await this.options.store.listen(
-        () => this.wake(),
+        () => this.soon(),
         (error) =>
           this.options.logger.warn(
             { err: error },
@@ -110,6 +114,24 @@ export class OutboxRelay {
     this.wake();
   }
 
+  /**
+   * A pass shortly: commits arrive in bursts under load, and one pass for a burst costs one
+   * transaction instead of one per order.
+   */
+  private soon(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    // While failing, the backoff (and Redis coming back) decides when to try again.
+    if (this.coalescing || this.failures > 0) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.coalescing = true;
+    this.timer = setTimeout(() => this.wake(), COALESCE_MS);
+    this.timer.unref();
+  }
+
   /** Runs a pass now, or right after the current one. */
   wake(): void {
     if (this.stopped) return;
@@ -119,6 +141,7 @@ export class OutboxRelay {
     }
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.coalescing = false;
     this.running = this.pass().finally(() => {
       this.running = null;
       this.schedule();
