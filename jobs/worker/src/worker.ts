@@ -1,6 +1,6 @@
 import type { Logger } from '@supergraph/common';
 import type { Mailer, UserDirectory } from '@supergraph/mail';
-import { createOrdersProcessors, OrdersOutbox } from '@supergraph/orders/jobs';
+import { createOrdersProcessors, createOrdersOutbox } from '@supergraph/orders/jobs';
 import type { PrismaClient as OrdersClient } from '@supergraph/prisma/orders';
 import type { PrismaClient as TasksClient } from '@supergraph/prisma/tasks';
 import {
@@ -12,7 +12,7 @@ import {
   producerConnection,
   type JobPolicy,
 } from '@supergraph/queues';
-import { createTasksProcessors, TasksOutbox } from '@supergraph/tasks/jobs';
+import { createTasksProcessors, createTasksOutbox } from '@supergraph/tasks/jobs';
 
 export type WorkerDeps = {
   databaseUrl: string;
@@ -47,8 +47,8 @@ export function createWorker(deps: WorkerDeps) {
   producer.on('error', (error) => logger.debug({ err: error }, 'producer connection error'));
   const queues = new QueueSet(producer, deps.queuePrefix, deps.policy);
   const outboxes = {
-    orders: new OrdersOutbox(deps.orders, deps.databaseUrl),
-    tasks: new TasksOutbox(deps.tasks, deps.databaseUrl),
+    orders: createOrdersOutbox(deps.orders, deps.databaseUrl),
+    tasks: createTasksOutbox(deps.tasks, deps.databaseUrl),
   };
   const relays = Object.entries(outboxes).map(
     ([name, store]) => new OutboxRelay({ name, store, queues, logger, pollMs: deps.outboxPollMs }),

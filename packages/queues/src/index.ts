@@ -6,3 +6,4 @@ export * from './outbox-relay.ts';
 export * from './queue-set.ts';
 export * from './worker-host.ts';
 export { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+export * from './sql-outbox-store.ts';

@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Product } from '@supergraph/prisma/orders';
-import { outbox, type OutboxEntry, type OutboxRow } from '@supergraph/queues';
+import { outbox, type OutboxEntry, type OutboxRow, type SqlOutboxStore } from '@supergraph/queues';
 import { errorCodes } from '@supergraph/testing';
-import { OrdersOutbox, outboxData } from '../src/data/outbox-repository.ts';
+import { createOrdersOutbox, outboxData } from '../src/data/outbox-repository.ts';
 import {
   PLACE_ORDER,
   customer,
@@ -16,13 +16,13 @@ import {
 } from './harness.ts';
 
 let h: Harness;
-let store: OrdersOutbox;
+let store: SqlOutboxStore;
 let mug: Product;
 let tea: Product;
 
 before(async () => {
   h = await startOrders();
-  store = new OrdersOutbox(h.db, h.databaseUrl);
+  store = createOrdersOutbox(h.db, h.databaseUrl);
   [mug, tea] = (await seedProducts(h.db, [
     { sku: 'MUG-1', name: 'Mug', priceCents: 1250, currency: 'EUR' },
     { sku: 'TEA-1', name: 'Tea', priceCents: 999, currency: 'EUR' },
@@ -225,7 +225,7 @@ async function write(entries: OutboxEntry[]): Promise<string[]> {
 
 const strip = ({ id: _id, ...entry }: OutboxRow): OutboxEntry => entry;
 
-describe('OrdersOutbox.dispatchBatch', () => {
+describe('createOrdersOutbox.dispatchBatch', () => {
   beforeEach(drain);
 
   it('hands rows over oldest first, as written, and marks them dispatched', async () => {
@@ -331,7 +331,7 @@ describe('OrdersOutbox.dispatchBatch', () => {
   });
 });
 
-describe('OrdersOutbox.purgeDispatched', () => {
+describe('createOrdersOutbox.purgeDispatched', () => {
   beforeEach(drain);
 
   it('deletes dispatched rows older than the date and nothing else', async () => {
@@ -355,7 +355,7 @@ describe('OrdersOutbox.purgeDispatched', () => {
   });
 });
 
-describe('OrdersOutbox.listen', () => {
+describe('createOrdersOutbox.listen', () => {
   it('calls back when a transaction that wrote rows commits', async () => {
     let calls = 0;
     const errors: Error[] = [];

@@ -2,15 +2,15 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { outbox, type OutboxEntry, type OutboxRow } from '@supergraph/queues';
-import { appendOutbox, TasksOutbox } from '../src/data/outbox-repository.ts';
+import { outbox, type OutboxEntry, type OutboxRow, type SqlOutboxStore } from '@supergraph/queues';
+import { appendOutbox, createTasksOutbox } from '../src/data/outbox-repository.ts';
 import { openTasksDatabase, type TasksDatabase } from './harness.ts';
 
 let database: TasksDatabase;
-let store: TasksOutbox;
+let store: SqlOutboxStore;
 before(async () => {
   database = await openTasksDatabase(8);
-  store = new TasksOutbox(database.db, database.databaseUrl);
+  store = createTasksOutbox(database.db, database.databaseUrl);
 });
 after(() => database.stop());
 beforeEach(() => database.db.outboxMessage.deleteMany());

@@ -8,7 +8,7 @@ export {
   renderConfirmation,
   type ConfirmationEmailInput,
 } from './confirmation-email.ts';
-export { OrdersOutbox } from '../data/outbox-repository.ts';
+export { createOrdersOutbox } from '../data/outbox-repository.ts';
 export type {
   ConfirmationContent,
   ConfirmationLine,

@@ -6,7 +6,7 @@ import type { QueueHandlers } from '@supergraph/queues';
 import { createFulfilmentProcessors } from './fulfilment-processors.ts';
 import { createReminderProcessors } from './reminder-processor.ts';
 
-export { TasksOutbox } from '../data/outbox-repository.ts';
+export { createTasksOutbox } from '../data/outbox-repository.ts';
 export { ReminderLedger } from '../data/reminder-ledger.ts';
 export { renderReminder, type ReminderEmailInput } from './reminder-email.ts';
 
