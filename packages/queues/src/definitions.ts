@@ -47,7 +47,8 @@ export type OutboxEntry = {
   action: 'ADD' | 'REMOVE';
   jobName: string;
   jobId: string;
-  payload: unknown;
+  /** Ids and dates as strings: the columns a service's outbox table stores as they are. */
+  payload: Readonly<Record<string, string>>;
   /** A delayed job runs no earlier than this. */
   runAt: Date | null;
 };
@@ -59,7 +60,15 @@ function add<Q extends QueueName, N extends JobName<Q>>(
   payload: JobData<Q, N>,
   runAt: Date | null = null,
 ): OutboxEntry {
-  return { queue, action: 'ADD', jobName, jobId, payload, runAt };
+  // Every payload is an object of strings (ids, ISO dates), which the generic cannot show.
+  return {
+    queue,
+    action: 'ADD',
+    jobName,
+    jobId,
+    payload: payload as OutboxEntry['payload'],
+    runAt,
+  };
 }
 
 // BullMQ job ids may not contain ':', hence the dots.

@@ -38,7 +38,7 @@ type RawRow = {
   action: string;
   jobName: string;
   jobId: string;
-  payload: unknown;
+  payload: OutboxRow['payload'];
   runAt: Date | null;
 };
 

@@ -5,7 +5,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Product } from '@supergraph/prisma/orders';
 import { outbox, type OutboxEntry, type OutboxRow, type SqlOutboxStore } from '@supergraph/queues';
 import { errorCodes } from '@supergraph/testing';
-import { createOrdersOutbox, outboxData } from '../src/data/outbox-repository.ts';
+import { createOrdersOutbox } from '../src/data/outbox-repository.ts';
 import {
   PLACE_ORDER,
   customer,
@@ -219,7 +219,7 @@ async function drain() {
 /** Writes entries one statement each, so that their ids (UUIDv7) follow the given order. */
 async function write(entries: OutboxEntry[]): Promise<string[]> {
   const ids: string[] = [];
-  for (const data of outboxData(entries)) ids.push((await h.db.outboxMessage.create({ data })).id);
+  for (const data of entries) ids.push((await h.db.outboxMessage.create({ data })).id);
   return ids;
 }
 

@@ -9,7 +9,6 @@ import {
   type OrderStatus,
   type PrismaClient,
 } from '@supergraph/prisma/orders';
-import { outboxData } from './outbox-repository.ts';
 import { placeOrder, type OrderRequest, type PlacedOrder } from './place-order.ts';
 
 export type { EmailDelivery, Order, OrderItem, OrderStatus };
@@ -123,7 +122,7 @@ export class OrderRepository {
       });
       if (!order) return null;
       await tx.outboxMessage.createMany({
-        data: outboxData(outbox.orderCancelled(order.id, order.customerId)),
+        data: [...outbox.orderCancelled(order.id, order.customerId)],
       });
       return order;
     });

@@ -1,26 +1,11 @@
-import type { Logger } from '@supergraph/common';
-import {
-  deliverOnce,
-  PermanentDeliveryError,
-  type Mailer,
-  type UserDirectory,
-} from '@supergraph/mail';
+import { deliverOnce, PermanentDeliveryError, type JobDeps } from '@supergraph/mail';
 import type { PrismaClient } from '@supergraph/prisma/orders';
 import type { QueueHandlers } from '@supergraph/queues';
 import { EmailDeliveries } from '../data/email-deliveries.ts';
 import { FulfilmentRepository } from '../data/fulfilment-repository.ts';
 import { renderConfirmation } from './confirmation-email.ts';
 
-export type OrdersProcessorDeps = {
-  db: PrismaClient;
-  mailer: Mailer;
-  users: UserDirectory;
-  /** The sender of every email, `Name <address>`. */
-  mailFrom: string;
-  /** How long one attempt holds an email's send: longer than the mailer's timeouts. */
-  leaseMs: number;
-  logger: Logger;
-};
+export type OrdersProcessorDeps = JobDeps<PrismaClient>;
 
 /** The queues the orders service works. */
 export type OrdersProcessors = {

@@ -7,16 +7,7 @@ export async function appendOutbox(
   entries: readonly OutboxEntry[],
 ): Promise<void> {
   if (entries.length === 0) return;
-  await tx.outboxMessage.createMany({
-    data: entries.map((entry) => ({
-      queue: entry.queue,
-      action: entry.action,
-      jobName: entry.jobName,
-      jobId: entry.jobId,
-      payload: entry.payload as Prisma.InputJsonValue,
-      runAt: entry.runAt,
-    })),
-  });
+  await tx.outboxMessage.createMany({ data: [...entries] });
 }
 
 /** The tasks service's outbox, as the relay reads it. */

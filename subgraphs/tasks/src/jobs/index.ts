@@ -1,6 +1,5 @@
 /** What the worker process runs for the tasks service: its processors and its outbox. */
-import type { Logger } from '@supergraph/common';
-import type { Mailer, UserDirectory } from '@supergraph/mail';
+import type { JobDeps } from '@supergraph/mail';
 import type { PrismaClient } from '@supergraph/prisma/tasks';
 import type { QueueHandlers } from '@supergraph/queues';
 import { createFulfilmentProcessors } from './fulfilment-processors.ts';
@@ -10,16 +9,7 @@ export { createTasksOutbox } from '../data/outbox-repository.ts';
 export { ReminderLedger } from '../data/reminder-ledger.ts';
 export { renderReminder, type ReminderEmailInput } from './reminder-email.ts';
 
-export type TasksProcessorDeps = {
-  db: PrismaClient;
-  mailer: Mailer;
-  users: UserDirectory;
-  /** The sender address of reminder emails. */
-  mailFrom: string;
-  /** How long a claim on one reminder lasts: longer than any one send can take. */
-  leaseMs: number;
-  logger: Logger;
-};
+export type TasksProcessorDeps = JobDeps<PrismaClient>;
 
 export type TasksProcessors = {
   'task-fulfilment': QueueHandlers<'task-fulfilment'>;

@@ -1,25 +1,12 @@
-import { isUuid, type Logger } from '@supergraph/common';
-import {
-  deliverOnce,
-  PermanentDeliveryError,
-  type Mailer,
-  type UserDirectory,
-} from '@supergraph/mail';
+import { isUuid } from '@supergraph/common';
+import { deliverOnce, PermanentDeliveryError, type JobDeps } from '@supergraph/mail';
 import type { PrismaClient } from '@supergraph/prisma/tasks';
 import { UnrecoverableError, type QueueHandlers } from '@supergraph/queues';
 import { ReminderLedger } from '../data/reminder-ledger.ts';
 import { TaskRepository } from '../data/task-repository.ts';
 import { renderReminder } from './reminder-email.ts';
 
-export type ReminderDeps = {
-  db: PrismaClient;
-  mailer: Mailer;
-  users: UserDirectory;
-  mailFrom: string;
-  /** How long a claim on one reminder lasts: longer than any one send can take. */
-  leaseMs: number;
-  logger: Logger;
-};
+export type ReminderDeps = JobDeps<PrismaClient>;
 
 export function createReminderProcessors(deps: ReminderDeps): QueueHandlers<'task-reminders'> {
   return {
