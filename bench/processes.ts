@@ -16,6 +16,7 @@ export type Processes = {
   subgraphUrls: Record<'users' | 'orders' | 'tasks', string>;
   env: Record<string, string>;
   spawn(entry: string, env?: Record<string, string>): ChildProcess;
+  /** Waits for every process to exit after SIGTERM (profiles are written on exit). */
   stop(): Promise<void>;
 };
 
@@ -55,8 +56,13 @@ export async function startProcesses(databaseUrl: string): Promise<Processes> {
     TASKS_URL: subgraphUrls.tasks,
   };
   const children: ChildProcess[] = [];
+  // BENCH_PROFILE_DIR=dir writes a CPU profile of every process there, for finding costs.
+  const profile = process.env.BENCH_PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE_DIR)}`]
+    : [];
   const start = (entry: string, extra: Record<string, string> = {}) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], {
+    const args = [...profile, '--import', 'tsx', path.join(ROOT, entry)];
+    const child = spawn(process.execPath, args, {
       env: { ...process.env, ...env, ...extra },
       stdio: ['ignore', 'ignore', 'inherit'],
     });

@@ -73,7 +73,7 @@ export async function enqueueRows(queues: QueueSet, rows: readonly OutboxRow[]):
 }
 
 /** How long a notification waits for others to join its pass. */
-const COALESCE_MS = 5;
+const COALESCE_MS = 20;
 
 export class OutboxRelay {
   private readonly pollMs: number;

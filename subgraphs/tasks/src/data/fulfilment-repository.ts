@@ -1,3 +1,4 @@
+import { uuid7 } from '@supergraph/common';
 import { outbox, type OrderEvent } from '@supergraph/queues';
 import type { Prisma, PrismaClient, TaskKind } from '@supergraph/prisma/tasks';
 import { outboxForChange } from '../task-events.ts';
@@ -29,24 +30,32 @@ export class FulfilmentRepository {
    * arrived first and left a CANCELLED task behind.
    */
   async start(event: OrderEvent): Promise<FulfilmentOutcome> {
-    return this.db.$transaction(async (tx) => {
-      await lockOrder(tx, event.orderId);
-      const originKey = fulfilmentKey(event.orderId);
-      if (await tx.task.findUnique({ where: { originKey }, select: { id: true } })) {
-        return 'exists';
-      }
-      const task = await tx.task.create({
-        data: {
-          kind: 'FULFILMENT',
-          originKey,
-          title: fulfilmentTitle(event.orderId),
-          ownerId: event.customerId,
-          orderId: event.orderId,
-        },
-      });
-      await appendOutbox(tx, outbox.fulfilmentStarted(event.orderId, task.id));
-      return 'created';
-    });
+    const originKey = fulfilmentKey(event.orderId);
+    const taskId = uuid7();
+    const [message] = outbox.fulfilmentStarted(event.orderId, taskId);
+    // One statement, the hot path of every order: the lock is taken before the insert (the
+    // insert reads from it), a unique origin key makes a redelivery a no-op, and the outbox
+    // row is written only for a task actually created.
+    const created = await this.db.$queryRaw<Array<{ id: string }>>`
+      WITH lock AS (
+        SELECT pg_advisory_xact_lock(hashtextextended(${originKey}, 0))
+      ), task AS (
+        INSERT INTO "tasks"."tasks"
+          (id, title, status, owner_id, order_id, kind, origin_key, created_at, updated_at)
+        SELECT ${taskId}::uuid, ${fulfilmentTitle(event.orderId)}, 'OPEN'::"tasks"."TaskStatus",
+               ${event.customerId}::uuid, ${event.orderId}::uuid,
+               'FULFILMENT'::"tasks"."TaskKind", ${originKey}, now(), now()
+        FROM lock
+        ON CONFLICT (origin_key) DO NOTHING
+        RETURNING id
+      ), message AS (
+        INSERT INTO "tasks"."outbox" (id, queue, action, job_name, job_id, payload)
+        SELECT ${uuid7()}::uuid, ${message!.queue}, 'ADD'::"tasks"."OutboxAction",
+               ${message!.jobName}, ${message!.jobId}, ${JSON.stringify(message!.payload)}::jsonb
+        FROM task
+      )
+      SELECT id::text AS id FROM task`;
+    return created.length === 1 ? 'created' : 'exists';
   }
 
   /**
