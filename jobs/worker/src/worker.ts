@@ -1,5 +1,10 @@
 import type { Logger } from '@supergraph/common';
-import type { Mailer, UserDirectory } from '@supergraph/mail';
+import {
+  createMailer,
+  createUserDirectory,
+  type Mailer,
+  type UserDirectory,
+} from '@supergraph/mail';
 import { createOrdersProcessors, createOrdersOutbox } from '@supergraph/orders/jobs';
 import type { PrismaClient as OrdersClient } from '@supergraph/prisma/orders';
 import type { PrismaClient as TasksClient } from '@supergraph/prisma/tasks';
@@ -13,6 +18,7 @@ import {
   type JobPolicy,
 } from '@supergraph/queues';
 import { createTasksProcessors, createTasksOutbox } from '@supergraph/tasks/jobs';
+import type { WorkerConfig } from './config.ts';
 
 export type WorkerDeps = {
   databaseUrl: string;
@@ -114,3 +120,36 @@ export function createWorker(deps: WorkerDeps) {
 }
 
 export type Worker = ReturnType<typeof createWorker>;
+
+/**
+ * The worker as configured by env: its mailer and users directory built from the config,
+ * the clients and logger given. Stopping it also closes the mailer.
+ */
+export function createWorkerFromConfig(
+  config: WorkerConfig,
+  deps: { orders: OrdersClient; tasks: TasksClient; logger: Logger },
+): Worker {
+  const mailer = createMailer({
+    smtpUrl: config.smtpUrl,
+    from: config.mailFrom,
+    mailDir: config.mailDir,
+    maxConnections: config.smtpMaxConnections,
+    timeoutMs: config.smtpTimeoutMs,
+  });
+  const worker = createWorker({
+    ...config,
+    ...deps,
+    mailer,
+    users: createUserDirectory({
+      usersUrl: config.usersUrl,
+      subgraphSecret: config.subgraphSecret,
+    }),
+  });
+  return {
+    ...worker,
+    async stop() {
+      await worker.stop();
+      mailer.close();
+    },
+  };
+}

@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import assert from 'node:assert/strict';
 import { createLogger } from '@supergraph/common';
-import { createMailer, createUserDirectory } from '@supergraph/mail';
 import { createOrdersClient } from '@supergraph/prisma/orders';
 import { createTasksClient } from '@supergraph/prisma/tasks';
 import { createUsersClient } from '@supergraph/prisma/users';
@@ -20,7 +19,8 @@ import {
   type System,
 } from '@supergraph/router/testing';
 import { postGraphQL, waitUntil, type GraphQLResponse } from '@supergraph/testing';
-import { createWorker, type Worker } from '../src/worker.ts';
+import { loadWorkerConfig } from '../src/config.ts';
+import { createWorkerFromConfig, type Worker } from '../src/worker.ts';
 
 export const LOCAL_REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -151,39 +151,9 @@ export async function startJobSystem({
       return data.placeOrder;
     },
     async startWorker(options) {
-      const e = env(options);
+      const config = loadWorkerConfig(env(options));
       const logger = createLogger('worker-test', 'silent');
-      const mailer = createMailer({
-        smtpUrl: e.SMTP_URL,
-        from: e.MAIL_FROM,
-        mailDir: '/nonexistent',
-        timeoutMs: Number(e.SMTP_TIMEOUT_MS),
-      });
-      const worker = createWorker({
-        databaseUrl: e.DATABASE_URL,
-        orders,
-        tasks,
-        redisUrl: e.REDIS_URL,
-        queuePrefix: prefix,
-        mailer,
-        users: createUserDirectory({ usersUrl: e.USERS_URL, subgraphSecret: SUBGRAPH_SECRET }),
-        mailFrom: e.MAIL_FROM,
-        policy: {
-          email: { attempts: Number(e.EMAIL_ATTEMPTS), backoffMs: Number(e.EMAIL_BACKOFF_MS) },
-          events: { attempts: 12, backoffMs: 100 },
-        },
-        leaseMs: Number(e.EMAIL_LEASE_MS),
-        emailConcurrency: 8,
-        lockDurationMs: Number(e.JOB_LOCK_MS),
-        stalledIntervalMs: Number(e.JOB_STALLED_INTERVAL_MS),
-        outboxPollMs: Number(e.OUTBOX_POLL_MS),
-        logger,
-      });
-      const stop = worker.stop.bind(worker);
-      worker.stop = async () => {
-        await stop();
-        mailer.close();
-      };
+      const worker = createWorkerFromConfig(config, { orders, tasks, logger });
       await worker.start();
       workers.push(worker);
       return worker;
