@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import { ConfigError, dataDir, env, loadConfig, resolveSecret } from '@supergraph/common';
+import { DEFAULT_LIMITS as LIMITS } from './limits/operation-limits.ts';
+import { Safelist } from './persisted-queries/safelist.ts';
+
+const PERSISTED_QUERY_MODES = ['apq', 'safelist', 'off'] as const;
 
 /** The router's configuration, read once from the environment. */
 export function loadRouterConfig(source: Record<string, string | undefined> = process.env) {
@@ -15,6 +19,25 @@ export function loadRouterConfig(source: Record<string, string | undefined> = pr
       SUBGRAPH_SECRET: z.string().optional(),
       CORS_ORIGINS: z.string().optional(),
       MAX_BODY_BYTES: env.positiveInt(1_000_000),
+      REDIS_URL: env.url(['redis', 'rediss'], 'redis://localhost:6379'),
+      TRUST_PROXY_HOPS: env.wholeNumber(0),
+      RATE_LIMIT_REQUESTS: env.wholeNumber(600),
+      RATE_LIMIT_WINDOW_SECONDS: env.positiveInt(60),
+      MAX_DEPTH: env.positiveInt(LIMITS.maxDepth),
+      MAX_ALIASES: env.wholeNumber(LIMITS.maxAliases),
+      MAX_ROOT_FIELDS: env.positiveInt(LIMITS.maxRootFields),
+      MAX_FIELDS: env.positiveInt(LIMITS.maxFields),
+      MAX_DIRECTIVES: env.wholeNumber(LIMITS.maxDirectives),
+      MAX_TOKENS: env.positiveInt(LIMITS.maxTokens),
+      MAX_COST: env.positiveInt(LIMITS.maxCost),
+      ASSUMED_LIST_SIZE: env.positiveInt(LIMITS.assumedListSize),
+      PERSISTED_QUERIES: z
+        .enum(PERSISTED_QUERY_MODES, {
+          message: `expected one of ${PERSISTED_QUERY_MODES.join(', ')}`,
+        })
+        .default('apq'),
+      SAFELIST_PATH: z.string().optional(),
+      APQ_TTL_SECONDS: env.positiveInt(3600),
       SUPERGRAPH_PATH: z.string().optional(),
       DATA_DIR: z.string().optional(),
     },
@@ -34,6 +57,9 @@ export function loadRouterConfig(source: Record<string, string | undefined> = pr
         `CORS_ORIGINS: "${origin}" is not an origin such as https://shop.example.com`,
       );
     }
+  }
+  if (raw.PERSISTED_QUERIES === 'safelist' && !raw.SAFELIST_PATH) {
+    throw new ConfigError('SAFELIST_PATH: required when PERSISTED_QUERIES=safelist');
   }
   return {
     production,
@@ -55,6 +81,31 @@ export function loadRouterConfig(source: Record<string, string | undefined> = pr
     corsOrigins,
     maxBodyBytes: raw.MAX_BODY_BYTES,
     supergraphPath: raw.SUPERGRAPH_PATH,
+    redisUrl: raw.REDIS_URL,
+    trustedProxyHops: raw.TRUST_PROXY_HOPS,
+    rateLimit:
+      raw.RATE_LIMIT_REQUESTS === 0
+        ? null
+        : { points: raw.RATE_LIMIT_REQUESTS, windowSeconds: raw.RATE_LIMIT_WINDOW_SECONDS },
+    limits: {
+      maxDepth: raw.MAX_DEPTH,
+      maxAliases: raw.MAX_ALIASES,
+      maxRootFields: raw.MAX_ROOT_FIELDS,
+      maxFields: raw.MAX_FIELDS,
+      maxDirectives: raw.MAX_DIRECTIVES,
+      maxTokens: raw.MAX_TOKENS,
+      maxCost: raw.MAX_COST,
+      assumedListSize: raw.ASSUMED_LIST_SIZE,
+    },
+    persistedQueries:
+      raw.PERSISTED_QUERIES === 'safelist'
+        ? {
+            mode: 'safelist' as const,
+            safelist: Safelist.fromManifest(raw.SAFELIST_PATH ?? '', 'SAFELIST_PATH'),
+          }
+        : raw.PERSISTED_QUERIES === 'apq'
+          ? { mode: 'apq' as const, ttlSeconds: raw.APQ_TTL_SECONDS }
+          : { mode: 'off' as const },
   };
 }
 

@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { closeServer, createLogger, listen, onShutdown, runMain } from '@supergraph/common';
 import { SUPERGRAPH_FILE } from './compose.ts';
 import { loadRouterConfig } from './config.ts';
@@ -12,12 +13,22 @@ runMain(async () => {
     config.production || config.supergraphPath
       ? fileSupergraph(config.supergraphPath ?? SUPERGRAPH_FILE)
       : watchedSupergraph(logger);
-  const { apollo, http } = await createServer({ ...config, logger, supergraph });
+  // Fail fast: a request never waits for Redis; the rate limiter then counts in memory and
+  // persisted queries miss until it is back.
+  const redis = new Redis(config.redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    retryStrategy: (times) => Math.min(100 * times, 2000),
+  });
+  redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+  const { apollo, http } = await createServer({ ...config, logger, supergraph, redis });
   const port = await listen(http, config.port);
   logger.info({ port }, `router ready at http://localhost:${port}/graphql`);
   if (!config.production) logger.info(`offline explorer at http://localhost:${port}/graphiql`);
   onShutdown(logger, async () => {
     await closeServer(http);
     await apollo.stop();
+    redis.disconnect();
   });
 });

@@ -6,18 +6,31 @@ import {
   ApolloServerPluginInlineTraceDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { Redis } from 'ioredis';
 import {
-  createFormatError,
   createGraphQLHttpServer,
   createMetrics,
+  createRateLimiter,
   tokenKey,
   type Logger,
+  type RateLimit,
+  type RequestGate,
 } from '@supergraph/common';
-import { viewerFromRequest } from './auth.ts';
 import type { RouterContext } from './context.ts';
 import { corsPolicy } from './cors.ts';
+import { createRouterFormatError } from './format-router-error.ts';
 import { createGraphiqlRoutes } from './graphiql.ts';
+import { costLimitPlugin } from './limits/cost-limit-plugin.ts';
+import type { OperationLimits } from './limits/operation-limits.ts';
+import { createQueryGuard } from './limits/query-guard.ts';
+import { RedisApqCache } from './persisted-queries/redis-apq-cache.ts';
+import type { Safelist } from './persisted-queries/safelist.ts';
+import { createRequestGate } from './request-gate.ts';
 import { SignedDataSource } from './signed-data-source.ts';
+
+/** How the router treats persisted queries. */
+export type PersistedQueries =
+  { mode: 'apq'; ttlSeconds: number } | { mode: 'safelist'; safelist: Safelist } | { mode: 'off' };
 
 export type RouterDeps = {
   logger: Logger;
@@ -28,14 +41,22 @@ export type RouterDeps = {
   subgraphSecret: string;
   corsOrigins: readonly string[];
   maxBodyBytes: number;
+  /** Shared by every router instance: persisted queries and rate-limit counters. */
+  redis: Redis;
+  limits: OperationLimits;
+  /** Requests per client and window; null switches rate limiting off. */
+  rateLimit: RateLimit | null;
+  persistedQueries: PersistedQueries;
+  trustedProxyHops: number;
 };
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+/** Registered APQ texts above this size are not kept in Redis. */
+const MAX_PERSISTED_QUERY_BYTES = 16_384;
 
 /** Builds the router (gateway, Apollo Server and HTTP server), not listening. */
 export async function createServer(deps: RouterDeps) {
-  const { logger, production } = deps;
-  const key = tokenKey(deps.jwtSecret);
+  const { logger, production, persistedQueries } = deps;
   const gateway = new ApolloGateway({
     supergraphSdl: deps.supergraph,
     buildService: ({ name, url }) =>
@@ -45,18 +66,48 @@ export async function createServer(deps: RouterDeps) {
   const apollo = new ApolloServer<RouterContext>({
     gateway,
     introspection: !production,
+    // Without introspection, "did you mean" suggestions would still spell out the schema.
+    hideSchemaDetailsFromClientErrors: production,
     includeStacktraceInErrorResponses: false,
-    formatError: createFormatError(logger, production),
-    csrfPrevention: true,
+    formatError: createRouterFormatError(logger, production),
+    // The HTTP front refuses non-JSON bodies and simple GETs itself, with its own code.
+    csrfPrevention: false,
+    // index.ts owns shutdown: Apollo's own handler would re-raise the signal and end the
+    // process before in-flight requests finish and Redis is closed.
+    stopOnTerminationSignals: false,
+    persistedQueries:
+      persistedQueries.mode === 'off'
+        ? false
+        : {
+            cache:
+              persistedQueries.mode === 'safelist'
+                ? persistedQueries.safelist.asCache()
+                : new RedisApqCache(deps.redis, logger, {
+                    ttlSeconds: persistedQueries.ttlSeconds,
+                    maxQueryBytes: MAX_PERSISTED_QUERY_BYTES,
+                  }),
+            // The cache applies its own expiry.
+            ttl: null,
+          },
     plugins: [
       production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       ApolloServerPluginInlineTraceDisabled(),
+      costLimitPlugin(deps.limits),
     ],
   });
   await apollo.start();
   const metrics = createMetrics('router');
+  const requestGate = createRequestGate({
+    tokenKey: tokenKey(deps.jwtSecret),
+    limiter: deps.rateLimit
+      ? createRateLimiter({ redis: deps.redis, name: 'router', limit: deps.rateLimit })
+      : null,
+    trustedProxyHops: deps.trustedProxyHops,
+  });
+  const queryGuard = createQueryGuard(deps.limits);
+  const safelist = persistedQueries.mode === 'safelist' ? persistedQueries.safelist : null;
 
   const http = createGraphQLHttpServer<RouterContext>({
     apollo,
@@ -65,15 +116,24 @@ export async function createServer(deps: RouterDeps) {
     maxBodyBytes: deps.maxBodyBytes,
     cors: corsPolicy(production, deps.corsOrigins),
     routes: production ? {} : createGraphiqlRoutes(),
+    gate: requestGate.gate,
+    inspect(params): RequestGate {
+      const listed = safelist?.check(params);
+      if (listed && !listed.ok) return listed;
+      return params.query === undefined ? { ok: true } : queryGuard.check(params.query);
+    },
     context: async (req) => {
       const given = req.headers['x-request-id'];
       const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-      return { viewer: await viewerFromRequest(req, key), requestId };
+      return { ...requestGate.caller(req), requestId };
     },
     ready: async () => {
       const failures: Record<string, string> = {};
-      await Promise.all(
-        Object.entries(deps.subgraphUrls).map(async ([name, url]) => {
+      await Promise.all([
+        deps.redis.ping().catch((error: unknown) => {
+          failures.redis = error instanceof Error ? error.message : String(error);
+        }),
+        ...Object.entries(deps.subgraphUrls).map(async ([name, url]) => {
           try {
             const res = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(2000) });
             if (!res.ok) failures[name] = `health answered ${res.status}`;
@@ -81,7 +141,7 @@ export async function createServer(deps: RouterDeps) {
             failures[name] = error instanceof Error ? error.message : String(error);
           }
         }),
-      );
+      ]);
       return failures;
     },
   });

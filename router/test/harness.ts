@@ -2,7 +2,13 @@
  * The whole system in one process, on real Postgres and real HTTP: the three subgraphs and the
  * router, each on a free port, serving the committed supergraph.
  */
-import { closeServer, createLogger, listen } from '@supergraph/common';
+import {
+  closeRedisClient,
+  closeServer,
+  createLogger,
+  createRedisClient,
+  listen,
+} from '@supergraph/common';
 import { createOrdersClient } from '@supergraph/prisma/orders';
 import { createTasksClient } from '@supergraph/prisma/tasks';
 import { createUsersClient } from '@supergraph/prisma/users';
@@ -10,8 +16,10 @@ import { createServer as createOrders } from '@supergraph/orders/server';
 import { createServer as createTasks } from '@supergraph/tasks/server';
 import { createServer as createUsers } from '@supergraph/users/server';
 import { createTestDatabase } from '@supergraph/testing';
+import { Redis } from 'ioredis';
 import { SUPERGRAPH_FILE } from '../src/compose.ts';
-import { createServer as createRouter } from '../src/server.ts';
+import { DEFAULT_LIMITS, type OperationLimits } from '../src/limits/operation-limits.ts';
+import { createServer as createRouter, type PersistedQueries } from '../src/server.ts';
 import { fileSupergraph } from '../src/supergraph-source.ts';
 
 export const JWT_SECRET = 'e2e-jwt-secret-e2e-jwt-secret-e2e-jwt-secret';
@@ -23,10 +31,32 @@ export type System = {
   databaseUrl: string;
   subgraphUrls: Record<'users' | 'orders' | 'tasks', string>;
   orders: ReturnType<typeof createOrdersClient>;
+  /** Starts one more router on the same subgraphs and Redis; returns its /graphql URL. */
+  addRouter(options?: RouterOptions): Promise<string>;
   stop(): Promise<void>;
 };
 
-export async function startSystem({ production = false, poolSize = 4 } = {}): Promise<System> {
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export type RouterOptions = {
+  production?: boolean;
+  limits?: Partial<OperationLimits>;
+  /**
+   * Requests per client per window; off unless given. The router trusts one proxy hop, so a
+   * test isolates its clients by sending each its own `x-forwarded-for` address.
+   */
+  rateLimit?: { points: number; windowSeconds: number };
+  persistedQueries?: PersistedQueries;
+  maxBodyBytes?: number;
+};
+
+export type SystemOptions = RouterOptions & { poolSize?: number };
+
+export async function startSystem({
+  poolSize = 4,
+  ...routerOptions
+}: SystemOptions = {}): Promise<System> {
+  const production = routerOptions.production ?? false;
   const database = await createTestDatabase();
   const logger = createLogger('e2e', 'silent');
   const common = { logger, subgraphSecret: SUBGRAPH_SECRET, production };
@@ -35,12 +65,17 @@ export async function startSystem({ production = false, poolSize = 4 } = {}): Pr
     orders: createOrdersClient({ databaseUrl: database.url, poolSize }),
     tasks: createTasksClient({ databaseUrl: database.url, poolSize }),
   };
+  // The users subgraph's log-in counters: limits no test reaches, in this system's own keys.
+  const usersRedis = createRedisClient(REDIS_URL);
   const subgraphs = {
     users: await createUsers({
       ...common,
       db: dbs.users,
+      redis: usersRedis,
       jwtSecret: JWT_SECRET,
       jwtTtlSeconds: 300,
+      loginLimits: { maxFailuresPerEmail: 1000, maxAttemptsPerIp: 1000, windowSeconds: 60 },
+      rateLimitNamespace: database.name,
     }),
     orders: await createOrders({ ...common, db: dbs.orders }),
     tasks: await createTasks({ ...common, db: dbs.tasks }),
@@ -50,30 +85,46 @@ export async function startSystem({ production = false, poolSize = 4 } = {}): Pr
     orders: `http://127.0.0.1:${await listen(subgraphs.orders.http, 0, '127.0.0.1')}/graphql`,
     tasks: `http://127.0.0.1:${await listen(subgraphs.tasks.http, 0, '127.0.0.1')}/graphql`,
   };
-  const router = await createRouter({
-    logger,
-    production,
-    supergraph: fileSupergraph(SUPERGRAPH_FILE),
-    subgraphUrls,
-    jwtSecret: JWT_SECRET,
-    subgraphSecret: SUBGRAPH_SECRET,
-    corsOrigins: ['https://shop.example.com'],
-    maxBodyBytes: 100_000,
-  });
-  const routerBase = `http://127.0.0.1:${await listen(router.http, 0, '127.0.0.1')}`;
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  const routers: Array<Awaited<ReturnType<typeof createRouter>>> = [];
+  async function addRouter(options: RouterOptions = {}): Promise<string> {
+    const router = await createRouter({
+      logger,
+      production: options.production ?? false,
+      supergraph: fileSupergraph(SUPERGRAPH_FILE),
+      subgraphUrls,
+      jwtSecret: JWT_SECRET,
+      subgraphSecret: SUBGRAPH_SECRET,
+      corsOrigins: ['https://shop.example.com'],
+      maxBodyBytes: options.maxBodyBytes ?? 100_000,
+      redis,
+      limits: { ...DEFAULT_LIMITS, ...options.limits },
+      rateLimit: options.rateLimit ?? null,
+      persistedQueries: options.persistedQueries ?? { mode: 'apq', ttlSeconds: 60 },
+      trustedProxyHops: 1,
+    });
+    routers.push(router);
+    return `http://127.0.0.1:${await listen(router.http, 0, '127.0.0.1')}/graphql`;
+  }
+  const url = await addRouter(routerOptions);
   return {
-    url: `${routerBase}/graphql`,
-    routerBase,
+    url,
+    routerBase: url.replace(/\/graphql$/, ''),
     databaseUrl: database.url,
     subgraphUrls,
     orders: dbs.orders,
+    addRouter,
     async stop() {
-      await closeServer(router.http, 1000);
-      await router.apollo.stop();
+      for (const router of routers) {
+        await closeServer(router.http, 1000);
+        await router.apollo.stop();
+      }
+      redis.disconnect();
       for (const s of Object.values(subgraphs)) {
         await closeServer(s.http, 1000);
         await s.apollo.stop();
       }
+      await closeRedisClient(usersRedis);
       await Promise.all(Object.values(dbs).map((db) => db.$disconnect()));
       await database.drop();
     },

@@ -42,6 +42,13 @@ export const env = {
       .int('expected a whole number')
       .positive('expected a positive number')
       .default(fallback),
+  /** A whole number that may be 0, which usually means "off". */
+  wholeNumber: (fallback: number) =>
+    z.coerce
+      .number({ message: 'expected a whole number' })
+      .int('expected a whole number')
+      .min(0, 'expected 0 or more')
+      .default(fallback),
   nodeEnv: () =>
     z
       .enum(NODE_ENVS, { message: `expected one of ${NODE_ENVS.join(', ')}` })

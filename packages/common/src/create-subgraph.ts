@@ -11,16 +11,25 @@ import { createFormatError } from './format-error.ts';
 import { createGraphQLHttpServer, type ReadyCheck } from './http-server.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
+import { nulCharacterPlugin } from './nul-character-plugin.ts';
 import { PROOF_HEADER, verifyProof } from './subgraph-proof.ts';
 import type { Viewer } from './viewer.ts';
+
+/** What the router's proof says about one request. */
+export type ProvenRequest = {
+  viewer: Viewer | null;
+  /** The client's address as the router saw it; null when the caller is one of our processes. */
+  clientIp: string | null;
+  req: IncomingMessage;
+};
 
 /** What every subgraph needs from its entry point. */
 export type SubgraphOptions<C extends BaseContext> = {
   name: string;
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<C>;
-  /** Builds the request's context (loaders, repositories) once its viewer is known. */
-  context: (viewer: Viewer | null, req: IncomingMessage) => C;
+  /** Builds the request's context (loaders, repositories) once its proof is verified. */
+  context: (request: ProvenRequest) => C;
   subgraphSecret: string;
   production: boolean;
   logger: Logger;
@@ -39,14 +48,22 @@ export async function createSubgraph<C extends BaseContext>(options: SubgraphOpt
     includeStacktraceInErrorResponses: false,
     formatError: createFormatError(logger, production),
     introspection: !production,
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      nulCharacterPlugin(),
+    ],
     // Only the router, which signs its requests, calls a subgraph: CSRF cannot reach it.
     csrfPrevention: false,
+    // The entry point owns shutdown (runSubgraph drains, then closes the pool and Redis).
+    // Apollo's own handler would stop the server and re-raise the signal, killing the process
+    // before that cleanup has run.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
   const metrics = createMetrics(options.name);
 
-  const viewers = new WeakMap<IncomingMessage, Viewer | null>();
+  const proofs = new WeakMap<IncomingMessage, Omit<ProvenRequest, 'req'>>();
   const http = createGraphQLHttpServer<C>({
     apollo,
     logger,
@@ -62,10 +79,11 @@ export async function createSubgraph<C extends BaseContext>(options: SubgraphOpt
           code: 'UNAUTHENTICATED',
           message: `Refused: ${proof.reason}.`,
         };
-      viewers.set(req, proof.viewer);
+      proofs.set(req, { viewer: proof.viewer, clientIp: proof.clientIp });
       return { ok: true };
     },
-    context: async (req) => options.context(viewers.get(req) ?? null, req),
+    context: async (req) =>
+      options.context({ viewer: null, clientIp: null, ...proofs.get(req), req }),
   });
   return { apollo, http, metrics };
 }

@@ -11,8 +11,12 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/**
+ * Codes whose errors reach clients as they are. INTERNAL_SERVER_ERROR is not one of them:
+ * Apollo gives that code to every error thrown without one, so its message is never shown.
+ */
 export const PUBLIC_CODES: ReadonlySet<string> = new Set([
-  ...Object.values(ErrorCode),
+  ...Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL_SERVER_ERROR),
   // Apollo's own codes for malformed operations are safe to show as they are.
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
@@ -20,6 +24,22 @@ export const PUBLIC_CODES: ReadonlySet<string> = new Set([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
+  // Refusals of hostile or abusive requests; each names the limit that was reached.
+  'RATE_LIMITED',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'METHOD_NOT_ALLOWED',
+  'CSRF_PREVENTED',
+  'MAX_DEPTH_LIMIT',
+  'MAX_ALIASES_LIMIT',
+  'MAX_ROOT_FIELDS_LIMIT',
+  'MAX_FIELDS_LIMIT',
+  'MAX_DIRECTIVES_LIMIT',
+  'MAX_TOKENS_LIMIT',
+  'COST_ESTIMATED_TOO_EXPENSIVE',
+  'INTROSPECTION_DISABLED',
+  'PERSISTED_QUERY_NOT_IN_LIST',
+  'QUERY_NOT_IN_SAFELIST',
 ]);
 
 export function unauthenticated(message = 'Sign in to do this.'): GraphQLError {
@@ -45,4 +65,14 @@ export function notFound(what: string, id: string): GraphQLError {
 
 export function conflict(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.CONFLICT } });
+}
+
+/**
+ * Too many attempts; the client may try again after `retryAfterSeconds`. Carries HTTP 429 and
+ * Retry-After for servers that answer with the error's own status.
+ */
+export function rateLimited(retryAfterSeconds: number, message?: string): GraphQLError {
+  return new GraphQLError(message ?? `Too many requests; try again in ${retryAfterSeconds} s.`, {
+    extensions: { code: 'RATE_LIMITED', retryAfterSeconds },
+  });
 }

@@ -1,5 +1,5 @@
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { PUBLIC_CODES } from './errors.ts';
 import type { Logger } from './logger.ts';
 
@@ -13,6 +13,12 @@ export function createFormatError(logger: Logger, production: boolean) {
     const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
     if (typeof code === 'string' && PUBLIC_CODES.has(code)) return { ...formatted, extensions };
     const original = unwrapResolverError(error);
+    // Apollo's own refusals of a malformed request (a persisted query hash that does not match
+    // its text, an unknown version) carry a 4xx status but no code: they are the client's to fix.
+    if (isClientError(original)) {
+      const { http: _http, ...rest } = extensions;
+      return { ...formatted, extensions: { ...rest, code: 'BAD_REQUEST' } };
+    }
     logger.error({ err: original, path: formatted.path }, 'unexpected error');
     return {
       message: production ? 'Internal server error.' : formatted.message,
@@ -21,4 +27,10 @@ export function createFormatError(logger: Logger, production: boolean) {
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
+}
+
+function isClientError(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.extensions.code !== undefined) return false;
+  const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }

@@ -11,7 +11,22 @@ import type { Metrics } from './metrics.ts';
 export type ReadyCheck = () => Promise<Record<string, string>>;
 
 export type RequestGate =
-  { ok: true } | { ok: false; status: number; code: string; message: string };
+  | { ok: true }
+  | {
+      ok: false;
+      status: number;
+      code: string;
+      message: string;
+      headers?: Record<string, string>;
+      extensions?: Record<string, unknown>;
+    };
+
+/** The GraphQL parameters of a request, as far as they can be read before execution. */
+export type GraphQLParams = {
+  query: string | undefined;
+  operationName: string | undefined;
+  persistedQueryHash: string | undefined;
+};
 
 /** Options for {@link createGraphQLHttpServer}. */
 export type GraphQLHttpOptions<C extends BaseContext> = {
@@ -23,7 +38,9 @@ export type GraphQLHttpOptions<C extends BaseContext> = {
   /** Resolves with a map of failing dependencies to reasons; empty when ready. */
   ready: ReadyCheck;
   /** Runs before the body is read; a refusal answers at once. */
-  gate?: (req: IncomingMessage) => RequestGate;
+  gate?: (req: IncomingMessage) => RequestGate | Promise<RequestGate>;
+  /** Runs once the GraphQL parameters are known, before Apollo parses or validates them. */
+  inspect?: (params: GraphQLParams, req: IncomingMessage) => RequestGate | Promise<RequestGate>;
   /** Largest accepted request body, in bytes. */
   maxBodyBytes?: number;
   /** Which browser origins may call; without it, no CORS headers are sent. */
@@ -54,8 +71,46 @@ export function sendGraphQLError(
   status: number,
   code: string,
   message: string,
+  headers: Record<string, string> = {},
+  extensions: Record<string, unknown> = {},
 ) {
-  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+  sendJson(res, status, { errors: [{ message, extensions: { code, ...extensions } }] }, headers);
+}
+
+function refuse(res: ServerResponse, gate: Exclude<RequestGate, { ok: true }>) {
+  sendGraphQLError(res, gate.status, gate.code, gate.message, gate.headers, gate.extensions);
+}
+
+const JSON_MEDIA_TYPE = /^application\/(graphql-response\+)?json\s*(;|$)/i;
+
+function stringField(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Reads the parameters from a POST body or a GET query string without trusting their shape. */
+function graphQLParams(method: string, body: unknown, url: URL): GraphQLParams {
+  let extensions: unknown;
+  let source: Record<string, unknown> = {};
+  if (method === 'GET') {
+    source = Object.fromEntries(url.searchParams);
+    try {
+      extensions = JSON.parse(url.searchParams.get('extensions') ?? 'null');
+    } catch {
+      extensions = null;
+    }
+  } else if (body && typeof body === 'object' && !Array.isArray(body)) {
+    source = body as Record<string, unknown>;
+    extensions = source.extensions;
+  }
+  const persisted =
+    extensions && typeof extensions === 'object'
+      ? (extensions as { persistedQuery?: { sha256Hash?: unknown } }).persistedQuery
+      : undefined;
+  return {
+    query: stringField(source.query),
+    operationName: stringField(source.operationName),
+    persistedQueryHash: stringField(persisted?.sha256Hash),
+  };
 }
 
 class BodyTooLargeError extends Error {}
@@ -72,8 +127,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
+        // Stop buffering but leave the socket open, so that the 413 reaches the client; the
+        // answer closes the connection and the rest of the body is never read.
+        req.removeAllListeners('data');
+        req.pause();
         reject(new BodyTooLargeError());
-        req.destroy();
         return;
       }
       chunks.push(chunk);
@@ -97,13 +155,26 @@ export function createGraphQLHttpServer<C extends BaseContext>(
   const { apollo, logger, metrics, maxBodyBytes = 1_000_000 } = options;
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL) {
-    const gate = options.gate?.(req);
+    const gate = await options.gate?.(req);
     if (gate && !gate.ok) {
-      sendGraphQLError(res, gate.status, gate.code, gate.message);
+      refuse(res, gate);
       return;
     }
     let body: unknown;
     if (req.method === 'POST') {
+      const type = req.headers['content-type'] ?? '';
+      // Only JSON bodies: a browser cannot send one cross-site without a CORS preflight,
+      // which is what keeps form posts and text/plain requests from forging mutations.
+      if (!JSON_MEDIA_TYPE.test(type)) {
+        req.resume();
+        sendGraphQLError(
+          res,
+          415,
+          'UNSUPPORTED_MEDIA_TYPE',
+          'POST bodies must be JSON, with content-type: application/json.',
+        );
+        return;
+      }
       let text: string;
       try {
         text = await readBody(req, maxBodyBytes);
@@ -114,22 +185,25 @@ export function createGraphQLHttpServer<C extends BaseContext>(
             413,
             'PAYLOAD_TOO_LARGE',
             `Request body is larger than ${maxBodyBytes} bytes.`,
+            { connection: 'close' },
           );
         } else {
           sendGraphQLError(res, 400, 'BAD_REQUEST', 'Could not read the request body.');
         }
         return;
       }
-      const type = req.headers['content-type'] ?? '';
-      if (type.includes('json')) {
-        try {
-          body = JSON.parse(text);
-        } catch {
-          sendGraphQLError(res, 400, 'BAD_REQUEST', 'Request body is not valid JSON.');
-          return;
-        }
-      } else {
-        body = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        sendGraphQLError(res, 400, 'BAD_REQUEST', 'Request body is not valid JSON.');
+        return;
+      }
+    }
+    if (options.inspect) {
+      const verdict = await options.inspect(graphQLParams(req.method ?? 'GET', body, url), req);
+      if (!verdict.ok) {
+        refuse(res, verdict);
+        return;
       }
     }
     const response = await apollo.executeHTTPGraphQLRequest({

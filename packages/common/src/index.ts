@@ -17,3 +17,5 @@ export * from './subgraph-config.ts';
 export * from './run-subgraph.ts';
 export * from './batch-loaders.ts';
 export * from './uuid7.ts';
+export * from './rate-limit.ts';
+export * from './redis-client.ts';

@@ -4,7 +4,12 @@ import { createLogger, type Logger } from './logger.ts';
 import { loadSubgraphConfig, type SubgraphConfig } from './subgraph-config.ts';
 
 type Database = { $disconnect(): Promise<void> };
-type Built = { apollo: { stop(): Promise<void> }; http: Server };
+type Built = {
+  apollo: { stop(): Promise<void> };
+  http: Server;
+  /** Releases what `build` opened besides the database (a Redis connection), after draining. */
+  close?: () => Promise<void>;
+};
 
 /** How one subgraph's entry point turns env into a listening server. */
 export type SubgraphEntry<D extends Database> = {
@@ -21,12 +26,13 @@ export function runSubgraph<D extends Database>(entry: SubgraphEntry<D>): void {
     const config = loadSubgraphConfig(entry.portVariable, entry.defaultPort);
     const logger = createLogger(entry.name, config.logLevel);
     const db = entry.connect(config);
-    const { apollo, http } = await entry.build(db, config, logger);
+    const { apollo, http, close } = await entry.build(db, config, logger);
     const port = await listen(http, config.port);
     logger.info({ port }, `${entry.name} subgraph ready at http://localhost:${port}/graphql`);
     onShutdown(logger, async () => {
       await closeServer(http);
       await apollo.stop();
+      await close?.();
       await db.$disconnect();
     });
   });

@@ -30,9 +30,16 @@ export async function postGraphQL<T = Record<string, unknown>>(
   return { status: res.status, ...body };
 }
 
-/** Headers with which a test speaks to a subgraph as the router would, for `viewer`. */
-export function asRouter(secret: string, viewer: Viewer | null): Record<string, string> {
-  return { 'x-supergraph-proof': createProof(secret, viewer) };
+/**
+ * Headers with which a test speaks to a subgraph as the router would, for `viewer`, and for a
+ * client at `clientIp` when given.
+ */
+export function asRouter(
+  secret: string,
+  viewer: Viewer | null,
+  clientIp?: string,
+): Record<string, string> {
+  return { 'x-supergraph-proof': createProof(secret, viewer, { clientIp }) };
 }
 
 export function errorCodes(response: GraphQLResponse<unknown>): unknown[] {

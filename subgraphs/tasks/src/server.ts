@@ -17,7 +17,7 @@ export async function createServer(deps: ServerDeps) {
     name: 'tasks',
     typeDefs,
     resolvers,
-    context: (viewer) => createContext({ db: deps.db }, viewer),
+    context: ({ viewer }) => createContext({ db: deps.db }, viewer),
     subgraphSecret: deps.subgraphSecret,
     production: deps.production,
     logger: deps.logger,

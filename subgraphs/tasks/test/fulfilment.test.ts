@@ -111,6 +111,13 @@ describe('order saga: fulfilment tasks', () => {
       }),
     ).createTask;
     ok(await tasks.call(owner, COMPLETE, { id: finished.id }));
+    // Anyone can link a to-do to any order id; the customer's cancellation must not reach it.
+    const stranger = { id: randomUUID(), role: 'CUSTOMER' as const };
+    const strangers = ok(
+      await tasks.call<{ createTask: TaskData }>(stranger, CREATE, {
+        input: { title: 'Watch this order', orderId: order.orderId },
+      }),
+    ).createTask;
     const other = newOrder();
     await placed(other);
 
@@ -123,6 +130,7 @@ describe('order saga: fulfilment tasks', () => {
     assert.equal(byId.get(todo.id)?.status, 'CANCELLED');
     assert.equal(byId.get(finished.id)?.status, 'DONE', 'a finished task keeps its outcome');
     assert.ok(byId.get(finished.id)?.completedAt);
+    assert.equal(byId.get(strangers.id)?.status, 'OPEN', "another user's to-do is untouched");
     const [otherTask] = await tasksOfOrder(other.orderId);
     assert.equal(otherTask?.status, 'OPEN', 'other orders are untouched');
     assert.deepEqual(summary(await outboxOf(tasks.db, todo.id)), [

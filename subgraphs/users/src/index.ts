@@ -1,5 +1,6 @@
-import { runSubgraph } from '@supergraph/common';
+import { closeRedisClient, createRedisClient, runSubgraph } from '@supergraph/common';
 import { createUsersClient } from '@supergraph/prisma/users';
+import { loadUsersConfig } from './config.ts';
 import { createServer } from './server.ts';
 
 runSubgraph({
@@ -8,13 +9,19 @@ runSubgraph({
   defaultPort: 4001,
   connect: (config) =>
     createUsersClient({ databaseUrl: config.databaseUrl, poolSize: config.poolSize }),
-  build: (db, config, logger) =>
-    createServer({
+  build: async (db, config, logger) => {
+    const { redisUrl, loginLimits } = loadUsersConfig();
+    const redis = createRedisClient(redisUrl, { logger });
+    const server = await createServer({
       db,
+      redis,
       logger,
       subgraphSecret: config.subgraphSecret,
       production: config.production,
       jwtSecret: config.jwtSecret(),
       jwtTtlSeconds: config.jwtTtlSeconds,
-    }),
+      loginLimits,
+    });
+    return { ...server, close: () => closeRedisClient(redis) };
+  },
 });

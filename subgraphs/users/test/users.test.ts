@@ -1,43 +1,30 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createUsersClient } from '@supergraph/prisma/users';
-import { asRouter, errorCodes, postGraphQL, startTestSubgraph } from '@supergraph/testing';
-import { createServer } from '../src/server.ts';
+import { asRouter, errorCodes, postGraphQL } from '@supergraph/testing';
+import {
+  LOG_IN,
+  SECRET,
+  SIGN_UP,
+  randomEmail,
+  randomIp,
+  startUsers,
+  type UsersSubgraph,
+} from './harness.ts';
 
-const SECRET = 'test-subgraph-secret-that-is-long-enough';
+let users: UsersSubgraph;
 let url: string;
-let stop: () => Promise<void>;
 
 before(async () => {
-  const subgraph = await startTestSubgraph({
-    secret: SECRET,
-    connect: (databaseUrl) => createUsersClient({ databaseUrl, poolSize: 4 }),
-    build: (db, deps) =>
-      createServer({
-        ...deps,
-        db,
-        jwtSecret: 'test-jwt-secret-that-is-long-enough-for-hs256',
-        jwtTtlSeconds: 60,
-      }),
-  });
-  url = subgraph.url;
-  stop = subgraph.stop;
+  users = await startUsers();
+  url = users.url;
 });
-after(() => stop());
+after(() => users.stop());
 
-const SIGN_UP = /* GraphQL */ `
-  mutation ($input: SignUpInput!) {
-    signUp(input: $input) {
-      token
-      user {
-        id
-        name
-        email
-        role
-      }
-    }
-  }
-`;
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
 
 async function signUp(email: string, name = 'Ada') {
   const res = await postGraphQL<{ signUp: { token: string; user: { id: string; role: string } } }>(
@@ -68,30 +55,48 @@ describe('users subgraph', () => {
 
   it('logs in with the right password only, with one error for both failures', async () => {
     await signUp('grace@example.com', 'Grace');
-    const login = /* GraphQL */ `
-      mutation ($e: String!, $p: String!) {
-        logIn(email: $e, password: $p) {
-          user {
-            email
-          }
-        }
-      }
-    `;
-    const ok = await postGraphQL<{ logIn: { user: { email: string } } }>(url, login, {
+    const ok = await postGraphQL<{ logIn: { user: { email: string } } }>(url, LOG_IN, {
       variables: { e: 'GRACE@example.com', p: 'correct horse battery' },
       headers: asRouter(SECRET, null),
     });
     assert.equal(ok.data?.logIn.user.email, 'grace@example.com');
-    const wrong = await postGraphQL(url, login, {
+    const wrong = await postGraphQL(url, LOG_IN, {
       variables: { e: 'grace@example.com', p: 'wrong password' },
       headers: asRouter(SECRET, null),
     });
-    const unknown = await postGraphQL(url, login, {
+    const unknown = await postGraphQL(url, LOG_IN, {
       variables: { e: 'nobody@example.com', p: 'wrong password' },
       headers: asRouter(SECRET, null),
     });
     assert.deepEqual(errorCodes(wrong), ['UNAUTHENTICATED']);
-    assert.deepEqual(unknown.errors?.[0]?.message, wrong.errors?.[0]?.message);
+    // The whole answer, message and code alike, tells nothing about which emails exist.
+    assert.deepEqual(unknown, wrong);
+  });
+
+  it('takes as long to refuse an unknown email as a wrong password', async () => {
+    const email = randomEmail('timing');
+    await users.signUp(email);
+    const ip = randomIp();
+    const time = async (address: string) => {
+      const started = performance.now();
+      const res = await users.logIn(address, 'wrong password', ip);
+      assert.deepEqual(errorCodes(res), ['UNAUTHENTICATED']);
+      return performance.now() - started;
+    };
+    // Warm-up: the dummy hash for unknown emails is made on first use.
+    await time(randomEmail('nobody'));
+    await time(email);
+    const wrong: number[] = [];
+    const unknown: number[] = [];
+    for (let i = 0; i < 8; i += 1) {
+      wrong.push(await time(email));
+      unknown.push(await time(randomEmail('nobody')));
+    }
+    const [w, u] = [median(wrong), median(unknown)];
+    assert.ok(
+      Math.max(w, u) < 2 * Math.min(w, u),
+      `median ${w.toFixed(1)} ms for a wrong password, ${u.toFixed(1)} ms for an unknown email`,
+    );
   });
 
   it('rejects bad sign-up input naming the field', async () => {

@@ -59,7 +59,9 @@ export class FulfilmentRepository {
   }
 
   /**
-   * Cancels every OPEN task of the order, with their reminders. When the order's fulfilment
+   * Cancels the order's OPEN fulfilment task and the customer's own OPEN to-dos linked to it,
+   * with their reminders. Anyone may link a to-do to an order id, so another user's to-do is
+   * left alone: cancelling it would tell that user what the customer did with their order. When the order's fulfilment
    * task does not exist yet (the cancellation overtook the placement), it is created already
    * CANCELLED, so that the late placement finds it and creates nothing. Returns the ids of
    * the tasks it cancelled.
@@ -86,6 +88,7 @@ export class FulfilmentRepository {
         UPDATE "tasks"."tasks"
         SET status = 'CANCELLED'::"tasks"."TaskStatus", completed_at = NULL, updated_at = now()
         WHERE order_id = ${event.orderId}::uuid AND status = 'OPEN'::"tasks"."TaskStatus"
+          AND (kind = 'FULFILMENT'::"tasks"."TaskKind" OR owner_id = ${event.customerId}::uuid)
         RETURNING id::text AS id, kind::text AS kind, due_at, order_id::text AS order_id`;
       await appendOutbox(
         tx,

@@ -30,6 +30,8 @@ async function authPayload(user: User, ctx: Context) {
 
 export const Mutation = {
   async signUp(_: unknown, { input }: { input: SignUpInput }, ctx: Context) {
+    // A sign-up tells whether an email is taken, so it spends the address's attempts too.
+    await ctx.throttle.admitSignUp(ctx.clientIp);
     const name = validName(input.name, 'input.name');
     const email = validEmail(input.email, 'input.email');
     const password = validPassword(input.password, 'input.password');
@@ -42,13 +44,17 @@ export const Mutation = {
   },
 
   async logIn(_: unknown, args: { email: string; password: string }, ctx: Context) {
-    const user = await ctx.users.findByEmail(args.email.trim().toLowerCase());
+    const email = args.email.trim().toLowerCase();
+    // Refused before the account is even looked up, so a refusal is the same for every email.
+    await ctx.throttle.admitLogIn(email, ctx.clientIp);
+    const user = await ctx.users.findByEmail(email);
     // Verify against a dummy hash when the email is unknown, so both failures take as long.
     const ok = await verifyPassword(
       args.password,
       user?.passwordHash ?? (await dummyPasswordHash()),
     );
     if (!user || !ok) throw unauthenticated('Email or password is incorrect.');
+    await ctx.throttle.loggedIn(email);
     return authPayload(user, ctx);
   },
 

@@ -1,0 +1,82 @@
+import type { IncomingMessage } from 'node:http';
+import { GraphQLError } from 'graphql';
+import type { RateLimiter, RequestGate, TokenKey, Viewer } from '@supergraph/common';
+import { viewerFromRequest } from './auth.ts';
+import { clientIp } from './client-ip.ts';
+import { isPreflighted } from './csrf.ts';
+
+/** Who is asking, as established by the gate. */
+export type Caller = { viewer: Viewer | null; clientIp: string };
+
+/** Options for {@link createRequestGate}. */
+export type RequestGateOptions = {
+  tokenKey: TokenKey;
+  /** Per-client request budget; null switches rate limiting off. */
+  limiter: RateLimiter | null;
+  /** Proxies in front of the router that append to X-Forwarded-For. */
+  trustedProxyHops: number;
+};
+
+const EXECUTES = /[?&](query|extensions)=/;
+
+/**
+ * What every GraphQL request passes before its body is read: CSRF prevention, the bearer
+ * token, and the caller's request budget. Budgets are per account for signed-in callers and
+ * per address otherwise, so one busy office behind a NAT does not starve a signed-in user.
+ */
+export function createRequestGate(options: RequestGateOptions) {
+  const callers = new WeakMap<IncomingMessage, Caller>();
+
+  async function gate(req: IncomingMessage): Promise<RequestGate> {
+    if (req.method === 'GET' && EXECUTES.test(req.url ?? '') && !isPreflighted(req)) {
+      return {
+        ok: false,
+        status: 400,
+        code: 'CSRF_PREVENTED',
+        message:
+          'GET requests that run an operation need a `content-type: application/json` or an `apollo-require-preflight: true` header.',
+      };
+    }
+    const ip = clientIp(req, options.trustedProxyHops);
+    let viewer: Viewer | null = null;
+    let refusal: GraphQLError | undefined;
+    try {
+      viewer = await viewerFromRequest(req, options.tokenKey);
+    } catch (error) {
+      if (!(error instanceof GraphQLError)) throw error;
+      refusal = error;
+    }
+    if (options.limiter) {
+      const decision = await options.limiter.consume(viewer ? `user:${viewer.id}` : `ip:${ip}`);
+      if (!decision.allowed) {
+        return {
+          ok: false,
+          status: 429,
+          code: 'RATE_LIMITED',
+          message: `Too many requests; try again in ${decision.retryAfterSeconds} s.`,
+          headers: { 'retry-after': String(decision.retryAfterSeconds) },
+          extensions: { retryAfterSeconds: decision.retryAfterSeconds },
+        };
+      }
+    }
+    if (refusal) {
+      return {
+        ok: false,
+        status: 401,
+        code: 'UNAUTHENTICATED',
+        message: refusal.message,
+        headers: { 'www-authenticate': 'Bearer' },
+      };
+    }
+    callers.set(req, { viewer, clientIp: ip });
+    return { ok: true };
+  }
+
+  return {
+    gate,
+    /** The caller the gate let through; anonymous for a request it never saw. */
+    caller(req: IncomingMessage): Caller {
+      return callers.get(req) ?? { viewer: null, clientIp: req.socket.remoteAddress ?? 'unknown' };
+    },
+  };
+}

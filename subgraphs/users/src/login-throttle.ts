@@ -1,0 +1,115 @@
+/**
+ * Brute-force protection for log-in, in Redis so that every replica shares the counts: each
+ * client IP has a budget of attempts (log-ins and sign-ups alike, since a sign-up tells whether
+ * an email is taken), and each email a budget of failed log-ins. Emails are counted whether or
+ * not an account has them, so a refusal says nothing about which emails exist.
+ */
+import { createHash } from 'node:crypto';
+import { isIPv4, isIPv6 } from 'node:net';
+import {
+  createRateLimiter,
+  rateLimited,
+  type RateLimitDecision,
+  type Redis,
+} from '@supergraph/common';
+
+/** How much each window allows. */
+export type LoginLimits = {
+  /** Failed log-ins one email may have in a window; then it is refused, right password or not. */
+  maxFailuresPerEmail: number;
+  /** Log-in and sign-up attempts one client IP may make in a window. */
+  maxAttemptsPerIp: number;
+  /** The length of a window, in seconds. */
+  windowSeconds: number;
+};
+
+export type LoginThrottle = {
+  /**
+   * Spends one of the IP's attempts and one of the email's failures (given back by
+   * `loggedIn`), or throws RATE_LIMITED when either budget is spent.
+   */
+  admitLogIn(email: string, clientIp: string | null): Promise<void>;
+  /** Gives the email its failures back after a successful log-in. */
+  loggedIn(email: string): Promise<void>;
+  /** Spends one of the IP's attempts, or throws RATE_LIMITED. */
+  admitSignUp(clientIp: string | null): Promise<void>;
+};
+
+/** One refusal for every limit, so that it cannot tell an existing email from another. */
+const TOO_MANY = 'Too many attempts; try again later.';
+
+function refuse(decision: RateLimitDecision): void {
+  if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds, TOO_MANY);
+}
+
+/** The email's key: hashed, so that Redis holds no addresses. `email` is already normalised. */
+function emailKey(email: string): string {
+  return createHash('sha256').update(email).digest('base64url');
+}
+
+function ipv6Groups(ip: string): number[] {
+  let text = ip.split('%')[0]!;
+  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (v4) {
+    const [a, b, c, d] = v4.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const zeros = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill('0');
+  return [...left, ...zeros, ...right].map((group) => parseInt(group, 16));
+}
+
+/**
+ * The bucket a client address counts in. An IPv6 client usually holds a whole /64 and could
+ * otherwise take a fresh address for every attempt; an IPv4-mapped address counts as the IPv4
+ * one. Requests with no address (our own processes, or a router that could not tell) share
+ * one bucket.
+ */
+export function clientKey(clientIp: string | null): string {
+  if (!clientIp) return 'unknown';
+  if (isIPv4(clientIp) || !isIPv6(clientIp)) return clientIp;
+  const groups = ipv6Groups(clientIp);
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    const [hi = 0, lo = 0] = groups.slice(6);
+    return [hi >> 8, hi & 0xff, lo >> 8, lo & 0xff].join('.');
+  }
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toString(16))
+    .join(':')}::/64`;
+}
+
+export function createLoginThrottle(options: {
+  redis: Redis;
+  limits: LoginLimits;
+  /** Keeps these counters apart from others on the same Redis; tests give each run its own. */
+  namespace?: string;
+}): LoginThrottle {
+  const { redis, limits, namespace = 'users' } = options;
+  const byIp = createRateLimiter({
+    redis,
+    name: `${namespace}:login-ip`,
+    limit: { points: limits.maxAttemptsPerIp, windowSeconds: limits.windowSeconds },
+  });
+  const byEmail = createRateLimiter({
+    redis,
+    name: `${namespace}:login-email`,
+    limit: { points: limits.maxFailuresPerEmail, windowSeconds: limits.windowSeconds },
+  });
+  return {
+    async admitLogIn(email, clientIp) {
+      refuse(await byIp.consume(clientKey(clientIp)));
+      // The failure is spent before the password is checked, not after it fails: the count is
+      // one atomic increment, so a burst of parallel guesses cannot all pass a check first.
+      refuse(await byEmail.consume(emailKey(email)));
+    },
+    async loggedIn(email) {
+      await byEmail.reset(emailKey(email));
+    },
+    async admitSignUp(clientIp) {
+      refuse(await byIp.consume(clientKey(clientIp)));
+    },
+  };
+}
