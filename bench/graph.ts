@@ -91,6 +91,16 @@ export async function benchGraph() {
       headers: asRouter(SUBGRAPH_SECRET, viewer),
     });
     const router: Target = { name: 'router', url: system.url, headers: auth };
+    // The same router with its per-client Redis rate limit on (never reached): what the
+    // limiter costs each request.
+    const limited: Target = {
+      name: 'router+ratelimit',
+      url: await system.addRouter({
+        production: true,
+        rateLimit: { points: 1_000_000_000, windowSeconds: 60 },
+      }),
+      headers: auth,
+    };
     const ops: Array<[string, string, Target]> = [
       ['me', '{ me { id name email } }', direct('users')],
       [
@@ -102,14 +112,17 @@ export async function benchGraph() {
     // Alternate router and direct runs so that machine drift affects both alike.
     for (const [operation, query, directTarget] of ops) {
       results.push(await drive(router, operation, query));
+      results.push(await drive(limited, operation, query));
       results.push(await drive(directTarget, operation, query));
     }
     console.table(results);
     for (const [operation] of ops) {
       const r = results.find((x) => x.operation === operation && x.target === 'router')!;
-      const d = results.find((x) => x.operation === operation && x.target !== 'router')!;
+      const l = results.find((x) => x.operation === operation && x.target === limited.name)!;
+      const d = results.find((x) => x.operation === operation && x.target.startsWith('direct'))!;
       console.log(
-        `${operation}: router/direct p50 ${(r.p50 / d.p50).toFixed(2)}x, RPS ${(r.rps / d.rps).toFixed(2)}x`,
+        `${operation}: router/direct p50 ${(r.p50 / d.p50).toFixed(2)}x, RPS ${(r.rps / d.rps).toFixed(2)}x; ` +
+          `with rate limit/without p50 ${(l.p50 / r.p50).toFixed(2)}x, RPS ${(l.rps / r.rps).toFixed(2)}x`,
       );
     }
     return { concurrency: CONCURRENCY, seconds: SECONDS, results };

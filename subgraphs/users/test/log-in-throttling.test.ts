@@ -126,7 +126,32 @@ describe('log-in throttling', () => {
       assertLoggedIn(await users.logIn(email, PASSWORD, ip));
     }
   });
+
+  it('spends the same budget on the current password when it is changed', async () => {
+    const email = randomEmail('stolen-token');
+    const { token, user } = await users.signUp(email);
+    const viewer = { id: user.id, role: 'CUSTOMER' as const };
+    const change = (currentPassword: string) =>
+      postGraphQL(users.url, UPDATE_PASSWORD, {
+        variables: { input: { password: 'a brand new password', currentPassword } },
+        headers: asRouter(SECRET, viewer, randomIp()),
+      });
+    assert.ok(token);
+    for (let i = 0; i < LIMITS.maxFailuresPerEmail; i += 1) {
+      assert.deepEqual(errorCodes(await change('a guess')), ['BAD_USER_INPUT']);
+    }
+    assertRateLimited(await change(PASSWORD));
+    assertRateLimited(await users.logIn(email, PASSWORD, randomIp()));
+  });
 });
+
+const UPDATE_PASSWORD = /* GraphQL */ `
+  mutation ($input: UpdateMeInput!) {
+    updateMe(input: $input) {
+      id
+    }
+  }
+`;
 
 describe('log-in throttling without Redis', () => {
   let redis: PrivateRedis;

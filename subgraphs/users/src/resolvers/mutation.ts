@@ -58,7 +58,8 @@ export const Mutation = {
     return authPayload(user, ctx);
   },
 
-  async updateMe(_: unknown, { input }: { input: UpdateMeInput }, { viewer, users }: Context) {
+  async updateMe(_: unknown, { input }: { input: UpdateMeInput }, ctx: Context) {
+    const { viewer, users } = ctx;
     const me = requireViewer(viewer);
     const current = await users.byId.load(me.id);
     if (!current) throw unauthenticated('Your account no longer exists.');
@@ -67,6 +68,9 @@ export const Mutation = {
     if (input.email != null) changes.email = validEmail(input.email, 'input.email');
     if (input.password != null) {
       const password = validPassword(input.password, 'input.password');
+      // The current password is as guessable here as at log-in, by anyone holding a stolen
+      // token, so it spends the same budgets.
+      await ctx.throttle.admitLogIn(current.email, ctx.clientIp);
       if (
         !input.currentPassword ||
         !(await verifyPassword(input.currentPassword, current.passwordHash))
@@ -76,6 +80,7 @@ export const Mutation = {
           'must be your current password to set a new one.',
         );
       }
+      await ctx.throttle.loggedIn(current.email);
       changes.passwordHash = await hashPassword(password);
     }
     if (Object.keys(changes).length === 0) return current;

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError } from '@supergraph/common';
+import { loadRouterConfig } from '../src/config.ts';
+
+const base = { DATA_DIR: mkdtempSync(path.join(tmpdir(), 'router-config-')) };
+
+function refusal(env: Record<string, string>): string {
+  try {
+    loadRouterConfig({ ...base, ...env });
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  return 'accepted';
+}
+
+describe('router configuration', () => {
+  it('reads the limits, the rate limit and the persisted query mode, with defaults', () => {
+    const config = loadRouterConfig({ ...base, MAX_DEPTH: '7', RATE_LIMIT_REQUESTS: '0' });
+    assert.equal(config.limits.maxDepth, 7);
+    assert.equal(config.limits.maxCost, 10_000);
+    assert.equal(config.rateLimit, null);
+    assert.deepEqual(config.persistedQueries, { mode: 'apq', ttlSeconds: 3600 });
+    assert.deepEqual(loadRouterConfig(base).rateLimit, { points: 600, windowSeconds: 60 });
+  });
+
+  it('stops on a bad value with one line naming the variable', () => {
+    assert.equal(refusal({ MAX_DEPTH: '0' }), 'MAX_DEPTH: expected a positive number');
+    assert.equal(refusal({ MAX_COST: 'lots' }), 'MAX_COST: expected a whole number');
+    assert.equal(refusal({ TRUST_PROXY_HOPS: '-1' }), 'TRUST_PROXY_HOPS: expected 0 or more');
+    assert.equal(refusal({ REDIS_URL: 'http://x' }).split(':')[0], 'REDIS_URL');
+    assert.equal(
+      refusal({ PERSISTED_QUERIES: 'sometimes' }),
+      'PERSISTED_QUERIES: expected one of apq, safelist, off',
+    );
+    assert.equal(
+      refusal({ PERSISTED_QUERIES: 'safelist' }),
+      'SAFELIST_PATH: required when PERSISTED_QUERIES=safelist',
+    );
+    assert.match(
+      refusal({ PERSISTED_QUERIES: 'safelist', SAFELIST_PATH: '/nonexistent/manifest.json' }),
+      /^SAFELIST_PATH: cannot read \/nonexistent\/manifest.json/,
+    );
+    assert.equal(
+      refusal({ NODE_ENV: 'production', SUBGRAPH_SECRET: 'x'.repeat(40) }),
+      'JWT_SECRET: required when NODE_ENV=production',
+    );
+  });
+});
