@@ -20,11 +20,16 @@ export type Result = {
   errors: number;
 };
 
-async function drive(target: Target, operation: string, query: string): Promise<Result> {
+async function drive(
+  target: Target,
+  operation: string,
+  query: string,
+  seconds = SECONDS,
+): Promise<Result> {
   const latencies: number[] = [];
   let errors = 0;
   const body = JSON.stringify({ query });
-  const end = Date.now() + SECONDS * 1000;
+  const end = Date.now() + seconds * 1000;
   const worker = async () => {
     while (Date.now() < end) {
       const started = performance.now();
@@ -51,7 +56,7 @@ async function drive(target: Target, operation: string, query: string): Promise<
   return {
     target: target.name,
     operation,
-    rps: Math.round(latencies.length / SECONDS),
+    rps: Math.round(latencies.length / seconds),
     p50: at(0.5),
     p95: at(0.95),
     p99: at(0.99),
@@ -109,10 +114,15 @@ export async function benchGraph() {
         direct('orders'),
       ],
     ];
-    // Alternate router and direct runs so that machine drift affects both alike.
+    // Warm every target up first (JIT, pools, caches), so that the first measured run is not
+    // the cold one; then alternate the targets so that machine drift affects them alike.
     for (const [operation, query, directTarget] of ops) {
-      results.push(await drive(router, operation, query));
+      for (const target of [router, limited, directTarget])
+        await drive(target, operation, query, 1);
+    }
+    for (const [operation, query, directTarget] of ops) {
       results.push(await drive(limited, operation, query));
+      results.push(await drive(router, operation, query));
       results.push(await drive(directTarget, operation, query));
     }
     console.table(results);

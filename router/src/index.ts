@@ -1,5 +1,12 @@
-import { Redis } from 'ioredis';
-import { closeServer, createLogger, listen, onShutdown, runMain } from '@supergraph/common';
+import {
+  closeRedisClient,
+  closeServer,
+  createLogger,
+  createRedisClient,
+  listen,
+  onShutdown,
+  runMain,
+} from '@supergraph/common';
 import { SUPERGRAPH_FILE } from './compose.ts';
 import { loadRouterConfig } from './config.ts';
 import { createServer } from './server.ts';
@@ -13,15 +20,9 @@ runMain(async () => {
     config.production || config.supergraphPath
       ? fileSupergraph(config.supergraphPath ?? SUPERGRAPH_FILE)
       : watchedSupergraph(logger);
-  // Fail fast: a request never waits for Redis; the rate limiter then counts in memory and
-  // persisted queries miss until it is back.
-  const redis = new Redis(config.redisUrl, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 2000,
-    retryStrategy: (times) => Math.min(100 * times, 2000),
-  });
-  redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+  // A request never waits for Redis: the rate limiter then counts in memory and persisted
+  // queries miss until it is back.
+  const redis = createRedisClient(config.redisUrl, { logger });
   const { apollo, http } = await createServer({ ...config, logger, supergraph, redis });
   const port = await listen(http, config.port);
   logger.info({ port }, `router ready at http://localhost:${port}/graphql`);
@@ -29,6 +30,6 @@ runMain(async () => {
   onShutdown(logger, async () => {
     await closeServer(http);
     await apollo.stop();
-    redis.disconnect();
+    await closeRedisClient(redis);
   });
 });

@@ -6,14 +6,15 @@ import {
   ApolloServerPluginInlineTraceDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import type { Redis } from 'ioredis';
 import {
   createGraphQLHttpServer,
   createMetrics,
   createRateLimiter,
+  redisReady,
   tokenKey,
   type Logger,
   type RateLimit,
+  type Redis,
   type RequestGate,
 } from '@supergraph/common';
 import type { RouterContext } from './context.ts';
@@ -130,9 +131,7 @@ export async function createServer(deps: RouterDeps) {
     ready: async () => {
       const failures: Record<string, string> = {};
       await Promise.all([
-        deps.redis.ping().catch((error: unknown) => {
-          failures.redis = error instanceof Error ? error.message : String(error);
-        }),
+        redisReady(deps.redis).then((failure) => Object.assign(failures, failure)),
         ...Object.entries(deps.subgraphUrls).map(async ([name, url]) => {
           try {
             const res = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(2000) });

@@ -38,7 +38,7 @@ describe('errors in production', () => {
   it('gives no schema hints in validation errors', async () => {
     const res = await fetch(system.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
       body: JSON.stringify({ query: '{ product { name } }' }),
     });
     const text = await res.text();

@@ -42,7 +42,11 @@ type Case = {
   todo?: string;
 };
 
-const JSON_TYPE = { 'content-type': 'application/json' };
+/** What a current GraphQL client sends: a JSON body, and the GraphQL response format. */
+const JSON_TYPE = {
+  'content-type': 'application/json',
+  accept: 'application/graphql-response+json',
+};
 /** Requests one client may send to the rate-limited router per minute. */
 const RATE_LIMIT_POINTS = 3;
 /** Each simulated client has its own address; this run's addresses are its own too. */
@@ -473,6 +477,17 @@ const cases: Case[] = [
     code: 'GRAPHQL_VALIDATION_FAILED',
   },
   { name: 'a syntax error', send: gql('{ me { id '), status: 400, code: 'GRAPHQL_PARSE_FAILED' },
+  {
+    // The legacy application/json format answers 200 for an operation that cannot run.
+    name: 'a syntax error from a client that accepts only application/json',
+    send: raw({
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ query: '{ me { id ' }),
+    }),
+    status: 200,
+    code: 'GRAPHQL_PARSE_FAILED',
+  },
   {
     name: 'an id that is not a UUID',
     send: asBob('{ order(id: "1 OR 1=1") { id } }'),

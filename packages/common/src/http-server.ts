@@ -141,6 +141,29 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
+/** Codes of an operation that could not be run: not parsed, not valid, or bad variables. */
+const REQUEST_ERROR_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+]);
+
+function isRequestError(body: string): boolean {
+  try {
+    const parsed = JSON.parse(body) as { data?: unknown; errors?: unknown };
+    return (
+      parsed.data === undefined &&
+      Array.isArray(parsed.errors) &&
+      parsed.errors.length > 0 &&
+      parsed.errors.every((error: { extensions?: { code?: unknown } }) =>
+        REQUEST_ERROR_CODES.has(String(error.extensions?.code)),
+      )
+    );
+  } catch {
+    return false;
+  }
+}
+
 function toHeaderMap(req: IncomingMessage): HeaderMap {
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
@@ -218,6 +241,16 @@ export function createGraphQLHttpServer<C extends BaseContext>(
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
+      if (
+        res.statusCode === 400 &&
+        response.headers.get('content-type')?.startsWith('application/json') &&
+        isRequestError(response.body.string)
+      ) {
+        // GraphQL over HTTP: a client that accepts only application/json (the legacy format)
+        // gets 200 for an operation that cannot run, with the reason in `errors`, as every
+        // GraphQL client of that format expects. application/graphql-response+json keeps 400.
+        res.statusCode = 200;
+      }
       res.end(response.body.string);
       return;
     }

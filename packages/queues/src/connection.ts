@@ -36,11 +36,4 @@ export function workerConnection(redisUrl: string, options: RedisOptions = {}): 
 }
 
 /** Closes a connection now, whether or not it is connected. */
-export async function closeConnection(connection: Redis): Promise<void> {
-  if (connection.status === 'end') return;
-  try {
-    await connection.quit();
-  } catch {
-    connection.disconnect();
-  }
-}
+export { closeRedisClient as closeConnection } from '@supergraph/common';

@@ -1,10 +1,23 @@
 import { GraphQLError, Lexer, Source, TokenKind, parse } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { RequestGate } from '@supergraph/common';
-import { measureDocument } from './measure-operation.ts';
+import { measureDocument, type OperationShape } from './measure-operation.ts';
 import { LimitCode, type OperationLimits } from './operation-limits.ts';
 
 const ALLOW: RequestGate = { ok: true };
+
+/** Each shape measure, the limit it is held to, and how a refusal names it. */
+const CHECKS: ReadonlyArray<{
+  measure: keyof OperationShape;
+  limit: keyof OperationLimits;
+  what: string;
+}> = [
+  { measure: 'depth', limit: 'maxDepth', what: 'levels of nested fields' },
+  { measure: 'aliases', limit: 'maxAliases', what: 'aliases' },
+  { measure: 'rootFields', limit: 'maxRootFields', what: 'root fields' },
+  { measure: 'fields', limit: 'maxFields', what: 'fields with its fragments expanded' },
+  { measure: 'directives', limit: 'maxDirectives', what: 'directives' },
+];
 
 function refusal(code: string, message: string): RequestGate {
   return { ok: false, status: 400, code, message };
@@ -49,35 +62,15 @@ export function createQueryGuard(limits: OperationLimits, cacheSize = 2000) {
       // A syntax error: Apollo reports it with its location.
       return ALLOW;
     }
-    if (shape.depth > limits.maxDepth) {
-      return refusal(
-        LimitCode.depth,
-        `The operation is ${shape.depth} fields deep; at most ${limits.maxDepth} are allowed.`,
-      );
-    }
-    if (shape.aliases > limits.maxAliases) {
-      return refusal(
-        LimitCode.aliases,
-        `The operation has ${shape.aliases} aliases; at most ${limits.maxAliases} are allowed.`,
-      );
-    }
-    if (shape.rootFields > limits.maxRootFields) {
-      return refusal(
-        LimitCode.rootFields,
-        `The operation selects ${shape.rootFields} root fields; at most ${limits.maxRootFields} are allowed.`,
-      );
-    }
-    if (shape.fields > limits.maxFields) {
-      return refusal(
-        LimitCode.fields,
-        `The operation selects ${shape.fields} fields with its fragments expanded; at most ${limits.maxFields} are allowed.`,
-      );
-    }
-    if (shape.directives > limits.maxDirectives) {
-      return refusal(
-        LimitCode.directives,
-        `The operation applies ${shape.directives} directives; at most ${limits.maxDirectives} are allowed.`,
-      );
+    for (const check of CHECKS) {
+      const measured = shape[check.measure];
+      const allowed = limits[check.limit];
+      if (measured > allowed) {
+        return refusal(
+          LimitCode[check.measure],
+          `The operation has ${measured} ${check.what}; at most ${allowed} are allowed.`,
+        );
+      }
     }
     return ALLOW;
   }
