@@ -28,6 +28,7 @@ import { RedisApqCache } from './persisted-queries/redis-apq-cache.ts';
 import type { Safelist } from './persisted-queries/safelist.ts';
 import { createRequestGate } from './request-gate.ts';
 import { SignedDataSource } from './signed-data-source.ts';
+import { valueCompletionPlugin } from './value-completion-plugin.ts';
 
 /** How the router treats persisted queries. */
 export type PersistedQueries =
@@ -96,6 +97,7 @@ export async function createServer(deps: RouterDeps) {
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       ApolloServerPluginInlineTraceDisabled(),
       costLimitPlugin(deps.limits),
+      ...(production ? [valueCompletionPlugin(logger)] : []),
     ],
   });
   await apollo.start();

@@ -998,6 +998,7 @@ function assertNoLeak(text: string, f: Fixture) {
   assert.doesNotMatch(text, /stacktrace/i);
   assert.doesNotMatch(text, /exception/i);
   assert.doesNotMatch(text, /serviceName/);
+  assert.doesNotMatch(text, /valueCompletion/);
   assert.doesNotMatch(text, /prisma/i);
   assert.doesNotMatch(text, /transaction/i);
   assert.doesNotMatch(text, /node_modules|\/work\/|\/src\/|\.tsx?\b|\.m?js:\d+/);
