@@ -1,142 +1,260 @@
 /**
- * The graph section of `npm run bench`: the whole system in one process on a fresh database,
- * driven at a fixed concurrency through the router and, for the same data, straight at the
- * subgraph.
+ * The graph section of `npm run bench`: a seeded data set (10k users, 100k orders with their
+ * items, 50k tasks), the subgraphs as production processes, and in turn our router, Hive
+ * Gateway serving the same committed supergraph, and the subgraphs called directly. Each
+ * (operation, target) pair is warmed up, then measured in rounds whose target order rotates,
+ * so that machine drift falls on every target alike.
  */
-import { asRouter } from '@supergraph/testing';
-import { SUBGRAPH_SECRET, seedProducts, startSystem } from '../router/test/harness.ts';
+import os from 'node:os';
+import path from 'node:path';
+import { createProof, issueToken, tokenKey, type Viewer } from '@supergraph/common';
+import { createTestDatabase, freePort } from '@supergraph/testing';
+import { startHiveGateway } from './hive-gateway.ts';
+import { runLoad, type LoadRequest, type LoadResult } from './load.ts';
+import { BENCH_JWT_SECRET, BENCH_SUBGRAPH_SECRET, startProcesses } from './processes.ts';
+import { seedBenchData } from './seed-data.ts';
 
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const CONNECTIONS = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const WARMUP_SECONDS = 2;
+const VIEWERS = 500;
+const SUPERGRAPH = path.resolve(import.meta.dirname, '../router/supergraph.graphql');
 
-type Target = { name: string; url: string; headers: Record<string, string> };
-export type Result = {
-  target: string;
-  operation: string;
-  rps: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  errors: number;
+type TargetName = 'router' | 'hive' | 'direct';
+type Row = { operation: string; target: TargetName } & LoadResult;
+type Operation = {
+  name: string;
+  query: string;
+  variables?: Record<string, unknown>;
+  /** Who sends it, in turn. */
+  viewers: Viewer[];
+  /** The subgraph that serves the whole operation by itself, when one does. */
+  direct?: 'users' | 'orders';
 };
 
-async function drive(
-  target: Target,
-  operation: string,
-  query: string,
-  seconds = SECONDS,
-): Promise<Result> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const body = JSON.stringify({ query });
-  const end = Date.now() + seconds * 1000;
-  const worker = async () => {
-    while (Date.now() < end) {
-      const started = performance.now();
-      try {
-        const res = await fetch(target.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...target.headers },
-          body,
-        });
-        const json = (await res.json()) as { errors?: unknown };
-        if (!res.ok || json.errors) errors++;
-      } catch {
-        errors++;
+const STAFF_PAGE = /* GraphQL */ `
+  {
+    orders(first: 50) {
+      edges {
+        node {
+          id
+          status
+          customer {
+            name
+          }
+          items {
+            quantity
+            product {
+              name
+            }
+          }
+          tasks {
+            title
+            assignee {
+              name
+            }
+          }
+        }
       }
-      latencies.push(performance.now() - started);
     }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    Number(
-      (latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0).toFixed(2),
-    );
-  return {
-    target: target.name,
-    operation,
-    rps: Math.round(latencies.length / seconds),
-    p50: at(0.5),
-    p95: at(0.95),
-    p99: at(0.99),
-    errors,
-  };
+  }
+`;
+
+const DASHBOARD = /* GraphQL */ `
+  {
+    me {
+      orders(first: 20) {
+        edges {
+          node {
+            items {
+              product {
+                name
+              }
+            }
+          }
+        }
+      }
+      tasks(first: 20) {
+        edges {
+          node {
+            order {
+              status
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+function average(values: number[]): number {
+  return Math.round((values.reduce((a, b) => a + b, 0) / Math.max(1, values.length)) * 100) / 100;
 }
 
 export async function benchGraph() {
-  const system = await startSystem({ production: true, poolSize: 10 });
+  const database = await createTestDatabase();
+  const seeded = await seedBenchData(database.url);
+  console.log(
+    `seeded ${seeded.customers + seeded.staff} users, ${seeded.orders} orders with ${seeded.items} items, ${seeded.tasks} tasks`,
+  );
+  const system = await startProcesses(database.url);
+  const hive = await startHiveGateway({
+    port: await freePort(),
+    supergraphPath: SUPERGRAPH,
+    subgraphUrls: system.subgraphUrls,
+    jwtSecret: BENCH_JWT_SECRET,
+    subgraphSecret: BENCH_SUBGRAPH_SECRET,
+  });
   try {
-    const [productId] = await seedProducts(system);
-    const signUp = await fetch(system.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
+    const key = tokenKey(BENCH_JWT_SECRET);
+    // Load comes from many users: every staff member, and 500 customers.
+    const customers: Viewer[] = seeded.customerIds
+      .slice(0, VIEWERS)
+      .map((id) => ({ id, role: 'CUSTOMER' as const }));
+    const staff: Viewer[] = seeded.staffIds.map((id) => ({ id, role: 'STAFF' as const }));
+    const tokens = new Map<Viewer, string>();
+    for (const viewer of [...customers, ...staff]) {
+      tokens.set(viewer, await issueToken(key, viewer, 3600));
+    }
+    const operations: Operation[] = [
+      { name: 'me', query: '{ me { id name } }', viewers: customers, direct: 'users' },
+      { name: 'staff list page', query: STAFF_PAGE, viewers: staff },
+      { name: 'customer dashboard', query: DASHBOARD, viewers: customers },
+      {
+        name: 'placeOrder',
         query:
-          'mutation { signUp(input: { name: "Bench", email: "bench@example.com", password: "bench password" }) { token user { id } } }',
-      }),
-    });
-    const { data } = (await signUp.json()) as {
-      data: { signUp: { token: string; user: { id: string } } };
-    };
-    const auth = { authorization: `Bearer ${data.signUp.token}` };
-    await fetch(system.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...auth },
-      body: JSON.stringify({
-        query: `mutation { placeOrder(input: { items: [{ productId: "${productId}", quantity: 1 }] }) { id } }`,
-      }),
-    });
-    const viewer = { id: data.signUp.user.id, role: 'CUSTOMER' as const };
-    const results: Result[] = [];
-    // Proofs expire after five minutes; each run is far shorter.
-    const direct = (name: 'users' | 'orders'): Target => ({
-      name: `direct:${name}`,
-      url: system.subgraphUrls[name],
-      headers: asRouter(SUBGRAPH_SECRET, viewer),
-    });
-    const router: Target = { name: 'router', url: system.url, headers: auth };
-    // The same router with its per-client Redis rate limit on (never reached): what the
-    // limiter costs each request.
-    const limited: Target = {
-      name: 'router+ratelimit',
-      url: await system.addRouter({
-        production: true,
-        rateLimit: { points: 1_000_000_000, windowSeconds: 60 },
-      }),
-      headers: auth,
-    };
-    const ops: Array<[string, string, Target]> = [
-      ['me', '{ me { id name email } }', direct('users')],
-      [
-        'orders(first: 20)',
-        '{ orders(first: 20) { edges { node { id totalCents items { quantity } } } } }',
-        direct('orders'),
-      ],
+          'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id totalCents } }',
+        variables: { input: { items: [{ productId: seeded.productIds[0], quantity: 1 }] } },
+        viewers: customers,
+        direct: 'orders',
+      },
     ];
-    // Warm every target up first (JIT, pools, caches), so that the first measured run is not
-    // the cold one; then alternate the targets so that machine drift affects them alike.
-    for (const [operation, query, directTarget] of ops) {
-      for (const target of [router, limited, directTarget])
-        await drive(target, operation, query, 1);
+    const gateways = { router: system.url, hive: hive.url };
+    const pids = { router: [system.pids.router], hive: [hive.pid], direct: [] as number[] };
+
+    async function measure(operation: Operation, target: TargetName, seconds: number) {
+      const body = JSON.stringify({ query: operation.query, variables: operation.variables });
+      const request: LoadRequest =
+        target === 'direct'
+          ? {
+              url: system.subgraphUrls[operation.direct!],
+              // Fresh proofs per run: they are valid for five minutes.
+              headerSets: operation.viewers.map((viewer) => ({
+                'x-supergraph-proof': createProof(BENCH_SUBGRAPH_SECRET, viewer),
+              })),
+              body,
+            }
+          : {
+              url: gateways[target],
+              headerSets: operation.viewers.map((viewer) => ({
+                authorization: `Bearer ${tokens.get(viewer)}`,
+              })),
+              body,
+            };
+      return runLoad(request, {
+        connections: CONNECTIONS,
+        seconds,
+        pids: target === 'direct' ? [system.pids[operation.direct!]] : pids[target],
+      });
     }
-    for (const [operation, query, directTarget] of ops) {
-      results.push(await drive(limited, operation, query));
-      results.push(await drive(router, operation, query));
-      results.push(await drive(directTarget, operation, query));
+
+    const runs: Row[] = [];
+    for (const operation of operations) {
+      const targets: TargetName[] = [
+        'router',
+        'hive',
+        ...(operation.direct ? ['direct' as const] : []),
+      ];
+      for (const target of targets) await measure(operation, target, WARMUP_SECONDS);
+      for (let round = 0; round < ROUNDS; round++) {
+        const order = targets.map((_, i) => targets[(i + round) % targets.length]!);
+        for (const target of order) {
+          const result = await measure(operation, target, SECONDS);
+          runs.push({ operation: operation.name, target, ...result });
+          console.log(
+            `  ${operation.name} · ${target}: ${result.rps} req/s, p50 ${result.p50} ms, p95 ${result.p95} ms, errors ${result.errors}`,
+          );
+        }
+      }
     }
-    console.table(results);
-    for (const [operation] of ops) {
-      const r = results.find((x) => x.operation === operation && x.target === 'router')!;
-      const l = results.find((x) => x.operation === operation && x.target === limited.name)!;
-      const d = results.find((x) => x.operation === operation && x.target.startsWith('direct'))!;
-      console.log(
-        `${operation}: router/direct p50 ${(r.p50 / d.p50).toFixed(2)}x, RPS ${(r.rps / d.rps).toFixed(2)}x; ` +
-          `with rate limit/without p50 ${(l.p50 / r.p50).toFixed(2)}x, RPS ${(l.rps / r.rps).toFixed(2)}x`,
-      );
+
+    const rows: Row[] = [];
+    for (const operation of operations) {
+      for (const target of ['router', 'hive', 'direct'] as const) {
+        const mine = runs.filter((r) => r.operation === operation.name && r.target === target);
+        if (mine.length === 0) continue;
+        rows.push({
+          operation: operation.name,
+          target,
+          rps: Math.round(average(mine.map((r) => r.rps))),
+          p50: average(mine.map((r) => r.p50)),
+          p95: average(mine.map((r) => r.p95)),
+          p99: average(mine.map((r) => r.p99)),
+          errors: mine.reduce((sum, r) => sum + r.errors, 0),
+          requests: mine.reduce((sum, r) => sum + r.requests, 0),
+          peakRssMb: Math.max(...mine.map((r) => r.peakRssMb ?? 0)),
+        });
+      }
     }
-    return { concurrency: CONCURRENCY, seconds: SECONDS, results };
+    const ratios = operations.map((operation) => {
+      const find = (target: TargetName) =>
+        rows.find((r) => r.operation === operation.name && r.target === target);
+      const router = find('router')!;
+      const hive = find('hive')!;
+      const direct = find('direct');
+      return {
+        operation: operation.name,
+        'ours/hive RPS': Number((router.rps / hive.rps).toFixed(2)),
+        'ours/hive p50': Number((router.p50 / hive.p50).toFixed(2)),
+        'router/direct p50': direct ? Number((router.p50 / direct.p50).toFixed(2)) : null,
+      };
+    });
+    console.table(rows);
+    console.table(ratios);
+    const machine = {
+      cpus: os.cpus().length,
+      cpu: os.cpus()[0]?.model ?? 'unknown',
+      memoryGb: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    };
+    return {
+      machine,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      rounds: ROUNDS,
+      seeded: { ...seeded, staffIds: undefined, customerIds: undefined, productIds: undefined },
+      rows,
+      ratios,
+      runs,
+    };
   } finally {
+    await hive.stop();
     await system.stop();
+    await database.drop();
   }
+}
+
+/** The short markdown summary of a graph run, for the README and bench/results/. */
+export function graphSummary(report: Awaited<ReturnType<typeof benchGraph>>): string {
+  const { machine } = report;
+  const lines = [
+    `Machine: ${machine.cpus} × ${machine.cpu}, ${machine.memoryGb} GiB, Node ${machine.node}. ` +
+      `${report.connections} connections, ${report.rounds} rounds of ${report.seconds} s per target and operation.`,
+    '',
+    '| operation | target | req/s | p50 ms | p95 ms | p99 ms | errors | peak RSS MB |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...report.rows.map(
+      (r) =>
+        `| ${r.operation} | ${r.target} | ${r.rps} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.errors} | ${r.peakRssMb ?? '—'} |`,
+    ),
+    '',
+    '| operation | ours/Hive req/s | ours/Hive p50 | router/direct p50 |',
+    '| --- | --- | --- | --- |',
+    ...report.ratios.map(
+      (r) =>
+        `| ${r.operation} | ${r['ours/hive RPS']}× | ${r['ours/hive p50']}× | ${r['router/direct p50'] ?? '—'}${r['router/direct p50'] === null ? '' : '×'} |`,
+    ),
+  ];
+  return lines.join('\n');
 }

@@ -15,6 +15,8 @@ export type Processes = {
   url: string;
   subgraphUrls: Record<'users' | 'orders' | 'tasks', string>;
   env: Record<string, string>;
+  /** Process ids of the router and each subgraph, for sampling their memory. */
+  pids: Record<'router' | 'users' | 'orders' | 'tasks', number>;
   spawn(entry: string, env?: Record<string, string>): ChildProcess;
   /** Waits for every process to exit after SIGTERM (profiles are written on exit). */
   stop(): Promise<void>;
@@ -73,8 +75,12 @@ export async function startProcesses(databaseUrl: string): Promise<Processes> {
     children.push(child);
     return child;
   };
-  for (const name of ['users', 'orders', 'tasks'] as const) start(`subgraphs/${name}/src/index.ts`);
-  start('router/src/index.ts');
+  const pids = {
+    users: start('subgraphs/users/src/index.ts').pid ?? 0,
+    orders: start('subgraphs/orders/src/index.ts').pid ?? 0,
+    tasks: start('subgraphs/tasks/src/index.ts').pid ?? 0,
+    router: start('router/src/index.ts').pid ?? 0,
+  };
   for (const port of Object.values(ports)) {
     await waitUntil(() => healthy(`http://127.0.0.1:${port}`), {
       timeoutMs: 60_000,
@@ -85,6 +91,7 @@ export async function startProcesses(databaseUrl: string): Promise<Processes> {
     url: `http://127.0.0.1:${ports.router}/graphql`,
     subgraphUrls,
     env,
+    pids,
     spawn: start,
     async stop() {
       await Promise.all(

@@ -4,14 +4,20 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { benchGraph } from './graph.ts';
+import { benchGraph, graphSummary } from './graph.ts';
 import { benchJobs } from './jobs.ts';
 
 const wanted = new Set(process.argv.slice(2));
 const run = (section: string) => wanted.size === 0 || wanted.has(section);
 const report: Record<string, unknown> = { at: new Date().toISOString() };
 
-if (run('graph')) report.graph = await benchGraph();
+let summary = '';
+if (run('graph')) {
+  const graph = await benchGraph();
+  report.graph = graph;
+  summary = graphSummary(graph);
+  console.log(`\n${summary}`);
+}
 if (run('jobs')) {
   const jobs = await benchJobs();
   console.table([jobs]);
@@ -22,7 +28,6 @@ if (run('jobs')) {
 }
 const dir = path.resolve(import.meta.dirname, 'results');
 mkdirSync(dir, { recursive: true });
-writeFileSync(
-  path.join(dir, `bench-${String(report.at).replaceAll(':', '-')}.json`),
-  JSON.stringify(report, null, 2),
-);
+const stamp = String(report.at).replaceAll(':', '-');
+writeFileSync(path.join(dir, `bench-${stamp}.json`), JSON.stringify(report, null, 2));
+if (summary) writeFileSync(path.join(dir, `bench-${stamp}.md`), `${summary}\n`);

@@ -23,13 +23,13 @@ runMain(async () => {
   // A request never waits for Redis: the rate limiter then counts in memory and persisted
   // queries miss until it is back.
   const redis = createRedisClient(config.redisUrl, { logger });
-  const { apollo, http } = await createServer({ ...config, logger, supergraph, redis });
-  const port = await listen(http, config.port);
+  const router = await createServer({ ...config, logger, supergraph, redis });
+  const port = await listen(router.http, config.port);
   logger.info({ port }, `router ready at http://localhost:${port}/graphql`);
   if (!config.production) logger.info(`offline explorer at http://localhost:${port}/graphiql`);
   onShutdown(logger, async () => {
-    await closeServer(http);
-    await apollo.stop();
+    await closeServer(router.http);
+    await router.stop();
     await closeRedisClient(redis);
   });
 });

@@ -28,6 +28,7 @@ import { RedisApqCache } from './persisted-queries/redis-apq-cache.ts';
 import type { Safelist } from './persisted-queries/safelist.ts';
 import { createRequestGate } from './request-gate.ts';
 import { SignedDataSource } from './signed-data-source.ts';
+import { createSubgraphFetcher } from './subgraph-fetcher.ts';
 import { valueCompletionPlugin } from './value-completion-plugin.ts';
 
 /** How the router treats persisted queries. */
@@ -59,10 +60,15 @@ const MAX_PERSISTED_QUERY_BYTES = 16_384;
 /** Builds the router (gateway, Apollo Server and HTTP server), not listening. */
 export async function createServer(deps: RouterDeps) {
   const { logger, production, persistedQueries } = deps;
+  const subgraphFetcher = createSubgraphFetcher({ connectionsPerSubgraph: 64 });
   const gateway = new ApolloGateway({
     supergraphSdl: deps.supergraph,
     buildService: ({ name, url }) =>
-      new SignedDataSource(deps.subgraphUrls[name] ?? url ?? '', deps.subgraphSecret),
+      new SignedDataSource(
+        deps.subgraphUrls[name] ?? url ?? '',
+        deps.subgraphSecret,
+        subgraphFetcher.fetcher,
+      ),
     logger,
   });
   const apollo = new ApolloServer<RouterContext>({
@@ -146,5 +152,15 @@ export async function createServer(deps: RouterDeps) {
       return failures;
     },
   });
-  return { apollo, gateway, http, metrics };
+  return {
+    apollo,
+    gateway,
+    http,
+    metrics,
+    /** Stops the router after its HTTP server has closed: Apollo, then the subgraph pool. */
+    async stop() {
+      await apollo.stop();
+      await subgraphFetcher.close();
+    },
+  };
 }

@@ -50,10 +50,15 @@ export type RouterOptions = {
   maxBodyBytes?: number;
 };
 
-export type SystemOptions = RouterOptions & { poolSize?: number };
+export type SystemOptions = RouterOptions & {
+  poolSize?: number;
+  /** Called with each SQL statement a subgraph sends to Postgres, for tests that count them. */
+  onQuery?: (service: 'users' | 'orders' | 'tasks', sql: string) => void;
+};
 
 export async function startSystem({
   poolSize = 4,
+  onQuery,
   ...routerOptions
 }: SystemOptions = {}): Promise<System> {
   const production = routerOptions.production ?? false;
@@ -61,9 +66,21 @@ export async function startSystem({
   const logger = createLogger('e2e', 'silent');
   const common = { logger, subgraphSecret: SUBGRAPH_SECRET, production };
   const dbs = {
-    users: createUsersClient({ databaseUrl: database.url, poolSize }),
-    orders: createOrdersClient({ databaseUrl: database.url, poolSize }),
-    tasks: createTasksClient({ databaseUrl: database.url, poolSize }),
+    users: createUsersClient({
+      databaseUrl: database.url,
+      poolSize,
+      onQuery: onQuery && ((sql) => onQuery('users', sql)),
+    }),
+    orders: createOrdersClient({
+      databaseUrl: database.url,
+      poolSize,
+      onQuery: onQuery && ((sql) => onQuery('orders', sql)),
+    }),
+    tasks: createTasksClient({
+      databaseUrl: database.url,
+      poolSize,
+      onQuery: onQuery && ((sql) => onQuery('tasks', sql)),
+    }),
   };
   // The users subgraph's log-in counters: limits no test reaches, in this system's own keys.
   const usersRedis = createRedisClient(REDIS_URL);
@@ -117,7 +134,7 @@ export async function startSystem({
     async stop() {
       for (const router of routers) {
         await closeServer(router.http, 1000);
-        await router.apollo.stop();
+        await router.stop();
       }
       redis.disconnect();
       for (const s of Object.values(subgraphs)) {

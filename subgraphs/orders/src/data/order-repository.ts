@@ -4,14 +4,22 @@ import { outbox } from '@supergraph/queues';
 import {
   Prisma,
   type EmailDelivery,
-  type Order,
+  type Order as OrderRecord,
   type OrderItem,
   type OrderStatus,
   type PrismaClient,
 } from '@supergraph/prisma/orders';
 import { placeOrder, type OrderRequest, type PlacedOrder } from './place-order.ts';
 
-export type { EmailDelivery, Order, OrderItem, OrderStatus };
+export type { EmailDelivery, OrderItem, OrderStatus };
+
+/**
+ * An order as the graph reads it: the idempotency key and request fingerprint matter only
+ * to placing an order, so reads leave them in Postgres.
+ */
+export type Order = Omit<OrderRecord, 'idempotencyKey' | 'requestHash'>;
+
+const READ_OMIT = { idempotencyKey: true, requestHash: true } as const;
 
 export type OrderFilter = { customerId?: string; status?: OrderStatus | null };
 
@@ -33,7 +41,7 @@ export class OrderRepository {
 
   constructor(private readonly db: PrismaClient) {
     this.byId = createRowLoader(
-      (ids) => db.order.findMany({ where: { id: { in: ids } } }),
+      (ids) => db.order.findMany({ where: { id: { in: ids } }, omit: READ_OMIT }),
       (row) => row.id,
     );
     this.itemsByOrderId = createGroupLoader(
@@ -60,6 +68,7 @@ export class OrderRepository {
       },
       orderBy: { id: 'desc' },
       take: page.first + 1,
+      omit: READ_OMIT,
     });
   }
 
@@ -77,6 +86,11 @@ export class OrderRepository {
     page: Page,
     status: OrderStatus | null,
   ): Promise<Order[]> {
+    // One customer, the usual case (`me { orders }`), is planned for that customer's id, so
+    // Postgres walks (customer_id[, status], id DESC) and stops after a page. Inside the
+    // lateral join below it must plan for an average customer, and for a customer with many
+    // orders it reads them all, then sorts.
+    if (ids.length === 1) return this.list(page, { customerId: ids[0]!, status });
     const after = page.afterId ? Prisma.sql`AND id < ${page.afterId}::uuid` : Prisma.empty;
     const withStatus = status
       ? Prisma.sql`AND status = ${status}::"orders"."OrderStatus"`
@@ -87,8 +101,6 @@ export class OrderRepository {
              o.status::text AS "status",
              o.total_cents AS "totalCents",
              o.currency AS "currency",
-             o.idempotency_key AS "idempotencyKey",
-             o.request_hash AS "requestHash",
              o.created_at AS "createdAt",
              o.updated_at AS "updatedAt"
       FROM unnest(${ids}::uuid[]) AS u(id)
@@ -126,7 +138,7 @@ export class OrderRepository {
       });
       return order;
     });
-    const order = cancelled ?? (await this.db.order.findUnique({ where: { id } }));
+    const order = cancelled ?? (await this.db.order.findUnique({ where: { id }, omit: READ_OMIT }));
     if (!order) return null;
     this.byId.clear(id).prime(id, order);
     return { order, cancelled: cancelled !== null };

@@ -116,7 +116,12 @@ export class TaskRepository {
   }
 
   /** Newest first, `first + 1` rows so that the caller can tell whether more exist. */
-  list(scope: Scope, status: TaskStatus | null, page: Page): Promise<Task[]> {
+  async list(scope: Scope, status: TaskStatus | null, page: Page): Promise<Task[]> {
+    // A customer's tasks are those they own or are assigned to: the same query as User.tasks,
+    // which reads only a page of each index instead of every task newer than the page.
+    if (scope.kind === 'involving') {
+      return (await this.userTaskRows([scope.userId], status, page)).map(fromRow);
+    }
     return this.db.task.findMany({
       where: {
         AND: [
@@ -157,6 +162,11 @@ export class TaskRepository {
       ? Prisma.sql`AND t.status = ${status}::"tasks"."TaskStatus"`
       : Prisma.empty;
     const afterId = page.afterId ? Prisma.sql`AND t.id < ${page.afterId}::uuid` : Prisma.empty;
+    const limit = page.first + 1;
+    // "Owns or is assigned to" as two disjoint halves, each read in id order from its own
+    // index ((owner_id | assignee_id)[, status], id DESC) and merged: a page costs `limit` rows
+    // of each index however many tasks the user has. Written as one OR, Postgres reads every
+    // task of the user and sorts them.
     return this.db.$queryRaw<TaskRow[]>`
       SELECT u.id::text AS key, l.id::text AS id, l.kind::text AS kind, l.title, l.notes,
         l.status::text AS status, l.due_at, l.owner_id::text AS owner_id,
@@ -164,10 +174,19 @@ export class TaskRepository {
         l.created_at, l.updated_at, l.completed_at
       FROM unnest(${userIds}::uuid[]) AS u(id)
       CROSS JOIN LATERAL (
-        SELECT t.* FROM "tasks"."tasks" t
-        WHERE (t.owner_id = u.id OR t.assignee_id = u.id) ${byStatus} ${afterId}
-        ORDER BY t.id DESC
-        LIMIT ${page.first + 1}
+        SELECT * FROM (
+          (SELECT t.* FROM "tasks"."tasks" t
+           WHERE t.owner_id = u.id ${byStatus} ${afterId}
+           ORDER BY t.id DESC
+           LIMIT ${limit})
+          UNION ALL
+          (SELECT t.* FROM "tasks"."tasks" t
+           WHERE t.assignee_id = u.id AND t.owner_id <> u.id ${byStatus} ${afterId}
+           ORDER BY t.id DESC
+           LIMIT ${limit})
+        ) AS mine
+        ORDER BY mine.id DESC
+        LIMIT ${limit}
       ) l
       ORDER BY u.id, l.id DESC`;
   }

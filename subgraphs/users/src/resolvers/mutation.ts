@@ -61,7 +61,8 @@ export const Mutation = {
   async updateMe(_: unknown, { input }: { input: UpdateMeInput }, ctx: Context) {
     const { viewer, users } = ctx;
     const me = requireViewer(viewer);
-    const current = await users.byId.load(me.id);
+    // The entity loader leaves the hash out; checking the current password needs it.
+    const current = await users.withCredentials(me.id);
     if (!current) throw unauthenticated('Your account no longer exists.');
     const changes: UserChanges = {};
     if (input.name != null) changes.name = validName(input.name, 'input.name');

@@ -1,6 +1,6 @@
 import { forbidden, isStaff, requireViewer } from '@supergraph/common';
 import type { Context } from '../context.ts';
-import type { User as UserRow } from '../data/user-repository.ts';
+import type { PublicUser as UserRow } from '../data/user-repository.ts';
 
 export const User = {
   /** Other subgraphs reference users by id; the router batches them into one call per request. */

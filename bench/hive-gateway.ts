@@ -1,0 +1,411 @@
+/**
+ * Hive Gateway JS (`@graphql-hive/gateway`) as the bench's comparison router: its own CLI, in
+ * its own process, serving our committed supergraph with the plugin in bench/hive/ that makes
+ * it verify tokens and sign subgraph requests as our router does.
+ *
+ * `npx tsx bench/hive-gateway.ts` runs {@link checkHiveGateway}: both gateways in front of the
+ * same subgraphs must answer the bench's operations with the same JSON.
+ */
+import { spawn } from 'node:child_process';
+import diagnostics from 'node:diagnostics_channel';
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
+import { issueToken, tokenKey } from '@supergraph/common';
+import { freePort, postGraphQL, type GraphQLResponse } from '@supergraph/testing';
+import { JWT_SECRET, SUBGRAPH_SECRET, seedProducts, startSystem } from '../router/test/harness.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const CONFIG = path.join(import.meta.dirname, 'hive', 'gateway.config.ts');
+const HIVE_BIN = path.join(
+  path.dirname(createRequire(import.meta.url).resolve('@graphql-hive/gateway/package.json')),
+  'dist',
+  'bin.js',
+);
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+/** Options for {@link startHiveGateway}. */
+export type HiveGatewayOptions = {
+  /** Loopback port to serve on. */
+  port: number;
+  /** The composed supergraph to serve, e.g. router/supergraph.graphql. */
+  supergraphPath: string;
+  /** Where each subgraph (by its `@join__graph` name) really listens; replaces the SDL's URLs. */
+  subgraphUrls: Record<string, string>;
+  /** Verifies the clients' bearer tokens, as the router's JWT_SECRET. */
+  jwtSecret: string;
+  /** Signs the proof on every subgraph request, as the router's SUBGRAPH_SECRET. */
+  subgraphSecret: string;
+  /** More environment for the process: LOG_LEVEL (default warn), TRUST_PROXY_HOPS (default 0). */
+  env?: Record<string, string>;
+};
+
+export type HiveGateway = {
+  /** The GraphQL endpoint. */
+  url: string;
+  /** The process serving it, for sampling its memory from /proc. */
+  pid: number;
+  /** SIGTERM, then SIGKILL if it has not exited within 10 s. */
+  stop(): Promise<void>;
+};
+
+/** Whether `url` answers a GraphQL operation (which needs the supergraph loaded and valid). */
+async function answers(url: string): Promise<boolean> {
+  try {
+    const res = await postGraphQL<{ __typename: string }>(url, '{ __typename }');
+    return res.status === 200 && res.data?.__typename === 'Query';
+  } catch {
+    return false;
+  }
+}
+
+/** Starts the Hive Gateway CLI as a child process and resolves once it answers GraphQL. */
+export async function startHiveGateway(options: HiveGatewayOptions): Promise<HiveGateway> {
+  const url = `http://127.0.0.1:${options.port}/graphql`;
+  // BENCH_PROFILE_DIR=dir writes a CPU profile, as bench/processes.ts does for our processes.
+  const profile = process.env.BENCH_PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE_DIR)}`]
+    : [];
+  const child = spawn(
+    process.execPath,
+    [
+      ...profile,
+      HIVE_BIN,
+      'supergraph',
+      path.resolve(options.supergraphPath),
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(options.port),
+      '--config-path',
+      CONFIG,
+      // One process, like our router (a FORK in the environment would otherwise apply), so
+      // that `pid` is the one serving.
+      '--fork',
+      '1',
+    ],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        ...options.env,
+        JWT_SECRET: options.jwtSecret,
+        SUBGRAPH_SECRET: options.subgraphSecret,
+        SUBGRAPH_URLS: JSON.stringify(options.subgraphUrls),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  // The last lines it wrote, to explain a failed start; its warnings go on to our stderr.
+  const tail: string[] = [];
+  const keep = (chunk: Buffer) => {
+    tail.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    tail.splice(0, Math.max(0, tail.length - 40));
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', (chunk: Buffer) => {
+    keep(chunk);
+    // It writes a bare newline when it stops.
+    if (chunk.toString('utf8').trim()) process.stderr.write(chunk);
+  });
+  const exited = new Promise<number | string>((resolve) => {
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
+  });
+
+  async function stop(): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  let early: number | string | undefined;
+  void exited.then((code) => (early = code));
+  while (!(await answers(url))) {
+    if (early !== undefined || Date.now() > deadline) {
+      await stop();
+      const why =
+        early !== undefined ? `exited (${early})` : `did not answer in ${START_TIMEOUT_MS} ms`;
+      throw new Error(`Hive Gateway ${why}:\n${tail.join('\n')}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { url, pid: child.pid ?? 0, stop };
+}
+
+type Exchange = { status: number; body: unknown };
+
+async function post(
+  url: string,
+  query: string,
+  token?: string,
+  variables?: Record<string, unknown>,
+): Promise<Exchange> {
+  const { status, ...body } = await postGraphQL(url, query, {
+    variables,
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  return { status, body };
+}
+
+function dataOf<T>(exchange: Exchange): T {
+  const body = exchange.body as GraphQLResponse<T>;
+  if (exchange.status !== 200 || body.errors || !body.data) {
+    throw new Error(`unexpected answer: ${exchange.status} ${JSON.stringify(exchange.body)}`);
+  }
+  return body.data;
+}
+
+/**
+ * Counts the HTTP requests that the subgraphs (in this process) receive, to show how many
+ * calls each gateway's plan makes for the same operation.
+ */
+function countSubgraphCalls(subgraphUrls: Record<string, string>) {
+  const ports = new Set(Object.values(subgraphUrls).map((url) => Number(new URL(url).port)));
+  let count = 0;
+  const onStart = (message: unknown) => {
+    const address = (message as { server: Server }).server.address();
+    if (address && typeof address === 'object' && ports.has(address.port)) count++;
+  };
+  diagnostics.subscribe('http.server.request.start', onStart);
+  return {
+    /** The calls since the last take. */
+    take(): number {
+      const taken = count;
+      count = 0;
+      return taken;
+    },
+    close: () => diagnostics.unsubscribe('http.server.request.start', onStart),
+  };
+}
+
+/** Refused as unauthenticated: 401, or an UNAUTHENTICATED error and no data. */
+function refused(exchange: Exchange): boolean {
+  const body = exchange.body as GraphQLResponse;
+  return (
+    exchange.status === 401 ||
+    (!body.data && (body.errors ?? []).some((e) => e.extensions?.code === 'UNAUTHENTICATED'))
+  );
+}
+
+/** Edges at each list of a response, to show that a comparison was not of empty lists. */
+function describe(exchange: Exchange): string {
+  const counts: string[] = [];
+  const walk = (value: unknown, at: string) => {
+    if (Array.isArray(value)) {
+      counts.push(`${at}:${value.length}`);
+      value.forEach((item) => walk(item, at));
+    } else if (value && typeof value === 'object') {
+      for (const [key, inner] of Object.entries(value)) walk(inner, key);
+    }
+  };
+  walk((exchange.body as { data?: unknown }).data, 'data');
+  const totals = new Map<string, number>();
+  for (const entry of counts) {
+    const [name, n] = entry.split(':') as [string, string];
+    totals.set(name, (totals.get(name) ?? 0) + Number(n));
+  }
+  const errors = (exchange.body as { errors?: unknown[] }).errors;
+  const parts = [...totals].map(([name, n]) => `${n} ${name}`);
+  if (errors) parts.push(`${errors.length} error(s)`);
+  return parts.join(', ') || 'no lists';
+}
+
+const STAFF_PAGE = /* GraphQL */ `
+  {
+    orders(first: 50) {
+      edges {
+        node {
+          id
+          status
+          customer {
+            name
+          }
+          items {
+            quantity
+            product {
+              name
+            }
+          }
+          tasks {
+            title
+            assignee {
+              name
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+const DASHBOARD = /* GraphQL */ `
+  {
+    me {
+      orders(first: 20) {
+        edges {
+          node {
+            items {
+              product {
+                name
+              }
+            }
+          }
+        }
+      }
+      tasks(first: 20) {
+        edges {
+          node {
+            order {
+              status
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+/**
+ * Starts the system in-process with our router, and Hive Gateway on the same subgraphs, and
+ * checks that both answer the bench's operations with deep-equal JSON (status and body).
+ * Resolves with whether every case matched; prints each case.
+ */
+export async function checkHiveGateway(): Promise<boolean> {
+  const system = await startSystem({ production: true });
+  let hive: HiveGateway | undefined;
+  try {
+    const productIds = await seedProducts(system);
+    const signUp = async (name: string, email: string) =>
+      dataOf<{ signUp: { token: string; user: { id: string } } }>(
+        await post(
+          system.url,
+          /* GraphQL */ `
+            mutation ($input: SignUpInput!) {
+              signUp(input: $input) {
+                token
+                user {
+                  id
+                }
+              }
+            }
+          `,
+          undefined,
+          { input: { name, email, password: 'a long enough password' } },
+        ),
+      ).signUp;
+    const customer = await signUp('Ada Customer', 'ada@example.com');
+    const clerk = await signUp('Sam Clerk', 'sam@example.com');
+    const staffToken = await issueToken(
+      tokenKey(JWT_SECRET),
+      { id: clerk.user.id, role: 'STAFF' },
+      300,
+    );
+    const placeOrder = (url: string) =>
+      post(
+        url,
+        'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { status totalCents } }',
+        customer.token,
+        {
+          input: {
+            items: [
+              { productId: productIds[0], quantity: 2 },
+              { productId: productIds[1], quantity: 1 },
+            ],
+          },
+        },
+      );
+    await placeOrder(system.url);
+    const order = dataOf<{ orders: { edges: Array<{ node: { id: string } }> } }>(
+      await post(system.url, '{ orders(first: 1) { edges { node { id } } } }', customer.token),
+    ).orders.edges[0]!.node;
+    const createTask = `mutation ($input: CreateTaskInput!) { createTask(input: $input) { id } }`;
+    // One task the customer owns on their order, one the staff member assigns to themselves.
+    dataOf(
+      await post(system.url, createTask, customer.token, {
+        input: { title: 'Gift wrap', orderId: order.id },
+      }),
+    );
+    dataOf(
+      await post(system.url, createTask, staffToken, {
+        input: { title: 'Pack order', orderId: order.id, assigneeId: clerk.user.id },
+      }),
+    );
+
+    hive = await startHiveGateway({
+      port: await freePort(),
+      supergraphPath: path.join(ROOT, 'router', 'supergraph.graphql'),
+      subgraphUrls: system.subgraphUrls,
+      jwtSecret: JWT_SECRET,
+      subgraphSecret: SUBGRAPH_SECRET,
+    });
+    const hiveUrl = hive.url;
+
+    const forged = `${customer.token.slice(0, -4)}AAAA`;
+    const cases: Array<{
+      name: string;
+      send: (url: string) => Promise<Exchange>;
+      /** How the two answers must agree; deep equality unless given. */
+      agree?: (ours: Exchange, theirs: Exchange) => boolean;
+    }> = [
+      { name: 'me (customer)', send: (url) => post(url, '{ me { id name } }', customer.token) },
+      { name: 'staff list page (staff)', send: (url) => post(url, STAFF_PAGE, staffToken) },
+      { name: 'customer dashboard', send: (url) => post(url, DASHBOARD, customer.token) },
+      {
+        name: 'forged token',
+        send: (url) => post(url, '{ me { id name } }', forged),
+        agree: (ours, theirs) => refused(ours) && refused(theirs),
+      },
+      {
+        name: 'products (anonymous)',
+        send: (url) => post(url, '{ products(first: 5) { edges { node { name } } } }'),
+      },
+      // A write through each gateway: the same answer, as neither returns the new order's id.
+      { name: 'placeOrder (customer)', send: placeOrder },
+    ];
+
+    let ok = true;
+    const calls = countSubgraphCalls(system.subgraphUrls);
+    for (const { name, send, agree = isDeepStrictEqual } of cases) {
+      calls.take();
+      const ours = await send(system.url);
+      const ourCalls = calls.take();
+      const theirs = await send(hiveUrl);
+      const theirCalls = calls.take();
+      const agreed = agree(ours, theirs);
+      const identical = isDeepStrictEqual(ours, theirs);
+      ok &&= agreed;
+      console.log(
+        `${agreed ? 'agree' : 'DISAGREE'}${identical ? ' (identical)' : ''}  ${name}: ${ours.status}, ${describe(ours)}; subgraph calls: router ${ourCalls}, hive ${theirCalls}`,
+      );
+      if (!identical || name === 'forged token') {
+        console.log(`  router: ${ours.status} ${JSON.stringify(ours.body)}`);
+        console.log(`  hive:   ${theirs.status} ${JSON.stringify(theirs.body)}`);
+      }
+    }
+    console.log(
+      ok ? 'Hive Gateway and the router agree.' : 'Hive Gateway and the router DISAGREE.',
+    );
+    return ok;
+  } finally {
+    await hive?.stop();
+    await system.stop();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  checkHiveGateway().then(
+    (ok) => process.exit(ok ? 0 : 1),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
