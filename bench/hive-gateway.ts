@@ -390,6 +390,28 @@ export async function checkHiveGateway(): Promise<boolean> {
         console.log(`  hive:   ${theirs.status} ${JSON.stringify(theirs.body)}`);
       }
     }
+    // Many users at once: each must get their own answer from either gateway, however
+    // the gateway shares identical requests in flight.
+    const people = [customer, clerk];
+    for (const [name, url] of [
+      ['router', system.url],
+      ['hive', hiveUrl],
+    ] as const) {
+      const answers = await Promise.all(
+        Array.from({ length: 100 }, async (_, i) => {
+          const person = people[i % people.length]!;
+          const answer = await post(url, '{ me { id } }', person.token);
+          return (
+            (answer.body as { data?: { me?: { id?: string } } }).data?.me?.id === person.user.id
+          );
+        }),
+      );
+      const wrong = answers.filter((right) => !right).length;
+      ok &&= wrong === 0;
+      console.log(
+        `${wrong === 0 ? 'own data' : 'OTHERS DATA'}  ${name}: ${wrong} of 100 concurrent answers were for another user`,
+      );
+    }
     console.log(
       ok ? 'Hive Gateway and the router agree.' : 'Hive Gateway and the router DISAGREE.',
     );

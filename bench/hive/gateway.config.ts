@@ -59,7 +59,12 @@ export const gatewayConfig = defineConfig({
   // The committed supergraph names localhost:4001..4003; each subgraph's location is
   // replaced here, as the router's `subgraphUrls` does through buildService.
   transportEntries: Object.fromEntries(
-    Object.entries(subgraphUrls()).map(([name, location]) => [name, { location }]),
+    Object.entries(subgraphUrls()).map(([name, location]) => [
+      name,
+      // Hive shares identical subgraph requests in flight, keyed without the proof this
+      // plugin adds later (in onFetch): concurrent users would get one another's answers.
+      { location, options: { deduplicateInflightRequests: false } },
+    ]),
   ),
   plugins: () => [useRouterProof({ tokenKey: key, subgraphSecret, trustedProxyHops })],
   // Production, as the router runs it: no explorer, no landing page, no introspection, no
