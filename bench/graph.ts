@@ -175,6 +175,7 @@ export async function benchGraph() {
           console.log(
             `  ${operation.name} · ${target}: ${result.rps} req/s, p50 ${result.p50} ms, p95 ${result.p95} ms, errors ${result.errors}`,
           );
+          if (result.errorSample) console.log(`    e.g. ${result.errorSample.slice(0, 300)}`);
         }
       }
     }

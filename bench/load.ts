@@ -25,6 +25,8 @@ export type LoadResult = {
   requests: number;
   /** Highest resident memory of the serving processes during the run, in MB (summed). */
   peakRssMb: number | null;
+  /** The start of one answer that held errors, to see what went wrong. */
+  errorSample?: string;
 };
 
 /** Resident memory of a process and all its descendants (a forking gateway), in MB. */
@@ -64,6 +66,7 @@ export async function runLoad(
   let graphQLErrors = 0;
   const latencies: number[] = [];
   let next = 0;
+  let errorSample: string | undefined;
   try {
     const result = await autocannon({
       url: request.url,
@@ -82,7 +85,10 @@ export async function runLoad(
       duration: options.seconds,
       setupClient(client) {
         client.on('body', (body: Buffer) => {
-          if (body.includes('"errors"')) graphQLErrors++;
+          if (body.includes('"errors"')) {
+            graphQLErrors++;
+            errorSample ??= body.toString('utf8', 0, Math.min(body.length, 2000));
+          }
         });
         client.on('response', (_status: number, _bytes: number, milliseconds: number) => {
           latencies.push(milliseconds);
@@ -99,6 +105,7 @@ export async function runLoad(
       errors,
       requests: result.requests.total,
       peakRssMb: options.pids.length > 0 ? Math.round(peak) : null,
+      ...(errorSample ? { errorSample } : {}),
     };
   } finally {
     clearInterval(sampler);
