@@ -8,7 +8,12 @@
 import os from 'node:os';
 import path from 'node:path';
 import { createProof, issueToken, tokenKey, type Viewer } from '@supergraph/common';
-import { createTestDatabase, freePort } from '@supergraph/testing';
+import {
+  CUSTOMER_DASHBOARD,
+  STAFF_LIST_PAGE,
+  createTestDatabase,
+  freePort,
+} from '@supergraph/testing';
 import { startHiveGateway } from './hive-gateway.ts';
 import { runLoad, type LoadRequest, type LoadResult } from './load.ts';
 import { BENCH_JWT_SECRET, BENCH_SUBGRAPH_SECRET, startProcesses } from './processes.ts';
@@ -32,61 +37,6 @@ type Operation = {
   /** The subgraph that serves the whole operation by itself, when one does. */
   direct?: 'users' | 'orders';
 };
-
-const STAFF_PAGE = /* GraphQL */ `
-  {
-    orders(first: 50) {
-      edges {
-        node {
-          id
-          status
-          customer {
-            name
-          }
-          items {
-            quantity
-            product {
-              name
-            }
-          }
-          tasks {
-            title
-            assignee {
-              name
-            }
-          }
-        }
-      }
-    }
-  }
-`;
-
-const DASHBOARD = /* GraphQL */ `
-  {
-    me {
-      orders(first: 20) {
-        edges {
-          node {
-            items {
-              product {
-                name
-              }
-            }
-          }
-        }
-      }
-      tasks(first: 20) {
-        edges {
-          node {
-            order {
-              status
-            }
-          }
-        }
-      }
-    }
-  }
-`;
 
 function average(values: number[]): number {
   return Math.round((values.reduce((a, b) => a + b, 0) / Math.max(1, values.length)) * 100) / 100;
@@ -119,8 +69,8 @@ export async function benchGraph() {
     }
     const operations: Operation[] = [
       { name: 'me', query: '{ me { id name } }', viewers: customers, direct: 'users' },
-      { name: 'staff list page', query: STAFF_PAGE, viewers: staff },
-      { name: 'customer dashboard', query: DASHBOARD, viewers: customers },
+      { name: 'staff list page', query: STAFF_LIST_PAGE, viewers: staff },
+      { name: 'customer dashboard', query: CUSTOMER_DASHBOARD, viewers: customers },
       {
         name: 'placeOrder',
         query:

@@ -14,7 +14,13 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { issueToken, tokenKey } from '@supergraph/common';
-import { freePort, postGraphQL, type GraphQLResponse } from '@supergraph/testing';
+import {
+  CUSTOMER_DASHBOARD,
+  STAFF_LIST_PAGE,
+  freePort,
+  postGraphQL,
+  type GraphQLResponse,
+} from '@supergraph/testing';
 import { JWT_SECRET, SUBGRAPH_SECRET, seedProducts, startSystem } from '../router/test/harness.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -218,61 +224,6 @@ function describe(exchange: Exchange): string {
   return parts.join(', ') || 'no lists';
 }
 
-const STAFF_PAGE = /* GraphQL */ `
-  {
-    orders(first: 50) {
-      edges {
-        node {
-          id
-          status
-          customer {
-            name
-          }
-          items {
-            quantity
-            product {
-              name
-            }
-          }
-          tasks {
-            title
-            assignee {
-              name
-            }
-          }
-        }
-      }
-    }
-  }
-`;
-
-const DASHBOARD = /* GraphQL */ `
-  {
-    me {
-      orders(first: 20) {
-        edges {
-          node {
-            items {
-              product {
-                name
-              }
-            }
-          }
-        }
-      }
-      tasks(first: 20) {
-        edges {
-          node {
-            order {
-              status
-            }
-          }
-        }
-      }
-    }
-  }
-`;
-
 /**
  * Starts the system in-process with our router, and Hive Gateway on the same subgraphs, and
  * checks that both answer the bench's operations with deep-equal JSON (status and body).
@@ -356,8 +307,8 @@ export async function checkHiveGateway(): Promise<boolean> {
       agree?: (ours: Exchange, theirs: Exchange) => boolean;
     }> = [
       { name: 'me (customer)', send: (url) => post(url, '{ me { id name } }', customer.token) },
-      { name: 'staff list page (staff)', send: (url) => post(url, STAFF_PAGE, staffToken) },
-      { name: 'customer dashboard', send: (url) => post(url, DASHBOARD, customer.token) },
+      { name: 'staff list page (staff)', send: (url) => post(url, STAFF_LIST_PAGE, staffToken) },
+      { name: 'customer dashboard', send: (url) => post(url, CUSTOMER_DASHBOARD, customer.token) },
       {
         name: 'forged token',
         send: (url) => post(url, '{ me { id name } }', forged),

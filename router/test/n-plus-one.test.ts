@@ -10,7 +10,7 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import { issueToken, tokenKey, uuid7, type Role } from '@supergraph/common';
 import { createTasksClient } from '@supergraph/prisma/tasks';
 import { createUsersClient } from '@supergraph/prisma/users';
-import { postGraphQL } from '@supergraph/testing';
+import { CUSTOMER_DASHBOARD, STAFF_LIST_PAGE, postGraphQL } from '@supergraph/testing';
 import { JWT_SECRET, startSystem, type System } from './harness.ts';
 
 type Service = 'users' | 'orders' | 'tasks';
@@ -215,34 +215,6 @@ before(async () => {
 });
 after(() => system.stop());
 
-const STAFF_PAGE = /* GraphQL */ `
-  query StaffOrders($first: Int!) {
-    orders(first: $first) {
-      edges {
-        node {
-          id
-          status
-          customer {
-            name
-          }
-          items {
-            quantity
-            product {
-              name
-            }
-          }
-          tasks {
-            title
-            assignee {
-              name
-            }
-          }
-        }
-      }
-    }
-  }
-`;
-
 type StaffPage = {
   orders: {
     edges: Array<{
@@ -256,33 +228,6 @@ type StaffPage = {
     }>;
   };
 };
-
-const DASHBOARD = /* GraphQL */ `
-  query Dashboard($first: Int!) {
-    me {
-      orders(first: $first) {
-        edges {
-          node {
-            items {
-              product {
-                name
-              }
-            }
-          }
-        }
-      }
-      tasks(first: $first) {
-        edges {
-          node {
-            order {
-              status
-            }
-          }
-        }
-      }
-    }
-  }
-`;
 
 type Dashboard = {
   me: {
@@ -299,9 +244,9 @@ describe('no N+1 through the router', () => {
 
   it('the staff orders page costs as many statements for 50 orders as for 5', async (t) => {
     // Warm-up: the router's query planning and the first connections are not what is measured.
-    await measure(STAFF_PAGE, { first: 1 }, staff);
-    const small = await measure<StaffPage>(STAFF_PAGE, { first: 5 }, staff);
-    const large = await measure<StaffPage>(STAFF_PAGE, { first: 50 }, staff);
+    await measure(STAFF_LIST_PAGE, { first: 1 }, staff);
+    const small = await measure<StaffPage>(STAFF_LIST_PAGE, { first: 5 }, staff);
+    const large = await measure<StaffPage>(STAFF_LIST_PAGE, { first: 50 }, staff);
     report(t, 'staff orders(first: 5)', small);
     report(t, 'staff orders(first: 50)', large);
 
@@ -331,9 +276,9 @@ describe('no N+1 through the router', () => {
 
   it("a customer's dashboard costs as many statements for 20 rows as for 2", async (t) => {
     const customer = customers[0]!;
-    await measure(DASHBOARD, { first: 1 }, customer);
-    const small = await measure<Dashboard>(DASHBOARD, { first: 2 }, customer);
-    const large = await measure<Dashboard>(DASHBOARD, { first: 20 }, customer);
+    await measure(CUSTOMER_DASHBOARD, { first: 1 }, customer);
+    const small = await measure<Dashboard>(CUSTOMER_DASHBOARD, { first: 2 }, customer);
+    const large = await measure<Dashboard>(CUSTOMER_DASHBOARD, { first: 20 }, customer);
     report(t, 'dashboard first: 2', small);
     report(t, 'dashboard first: 20', large);
 
