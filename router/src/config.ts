@@ -5,6 +5,13 @@ import { Safelist } from './persisted-queries/safelist.ts';
 
 const PERSISTED_QUERY_MODES = ['apq', 'safelist', 'off'] as const;
 
+/** A per-subgraph override: unset means the shared SUBGRAPH_TIMEOUT_MS. */
+const optionalMs = z.coerce
+  .number({ message: 'expected a whole number of milliseconds' })
+  .int('expected a whole number of milliseconds')
+  .positive('expected a positive number')
+  .optional();
+
 /** The router's configuration, read once from the environment. */
 export function loadRouterConfig(source: Record<string, string | undefined> = process.env) {
   const raw = loadConfig(
@@ -38,6 +45,12 @@ export function loadRouterConfig(source: Record<string, string | undefined> = pr
         .default('apq'),
       SAFELIST_PATH: z.string().optional(),
       APQ_TTL_SECONDS: env.positiveInt(3600),
+      SUBGRAPH_TIMEOUT_MS: env.positiveInt(10_000),
+      USERS_TIMEOUT_MS: optionalMs,
+      ORDERS_TIMEOUT_MS: optionalMs,
+      TASKS_TIMEOUT_MS: optionalMs,
+      CIRCUIT_FAILURES: env.positiveInt(5),
+      CIRCUIT_HALF_OPEN_MS: env.positiveInt(5_000),
       SUPERGRAPH_PATH: z.string().optional(),
       DATA_DIR: z.string().optional(),
     },
@@ -82,6 +95,14 @@ export function loadRouterConfig(source: Record<string, string | undefined> = pr
     maxBodyBytes: raw.MAX_BODY_BYTES,
     supergraphPath: raw.SUPERGRAPH_PATH,
     redisUrl: raw.REDIS_URL,
+    subgraphResilience: (name: string) => ({
+      timeoutMs:
+        { users: raw.USERS_TIMEOUT_MS, orders: raw.ORDERS_TIMEOUT_MS, tasks: raw.TASKS_TIMEOUT_MS }[
+          name
+        ] ?? raw.SUBGRAPH_TIMEOUT_MS,
+      failuresToOpen: raw.CIRCUIT_FAILURES,
+      halfOpenAfterMs: raw.CIRCUIT_HALF_OPEN_MS,
+    }),
     trustedProxyHops: raw.TRUST_PROXY_HOPS,
     rateLimit:
       raw.RATE_LIMIT_REQUESTS === 0

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApolloGateway, type SupergraphSdlHook } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { CircuitState } from 'cockatiel';
 import {
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginInlineTraceDisabled,
@@ -28,7 +29,7 @@ import { RedisApqCache } from './persisted-queries/redis-apq-cache.ts';
 import type { Safelist } from './persisted-queries/safelist.ts';
 import { createRequestGate } from './request-gate.ts';
 import { SignedDataSource } from './signed-data-source.ts';
-import { createSubgraphFetcher } from './subgraph-fetcher.ts';
+import { createSubgraphFetcher, type SubgraphResilience } from './subgraph-fetcher.ts';
 import { valueCompletionPlugin } from './value-completion-plugin.ts';
 
 /** How the router treats persisted queries. */
@@ -51,6 +52,8 @@ export type RouterDeps = {
   rateLimit: RateLimit | null;
   persistedQueries: PersistedQueries;
   trustedProxyHops: number;
+  /** Timeout and circuit breaking of each subgraph, by name. */
+  subgraphResilience: (name: string) => SubgraphResilience;
 };
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -60,15 +63,30 @@ const MAX_PERSISTED_QUERY_BYTES = 16_384;
 /** Builds the router (gateway, Apollo Server and HTTP server), not listening. */
 export async function createServer(deps: RouterDeps) {
   const { logger, production, persistedQueries } = deps;
-  const subgraphFetcher = createSubgraphFetcher({ connectionsPerSubgraph: 64 });
+  const fetchers = new Map<string, ReturnType<typeof createSubgraphFetcher>>();
   const gateway = new ApolloGateway({
     supergraphSdl: deps.supergraph,
-    buildService: ({ name, url }) =>
-      new SignedDataSource(
-        deps.subgraphUrls[name] ?? url ?? '',
-        deps.subgraphSecret,
-        subgraphFetcher.fetcher,
-      ),
+    buildService: ({ name, url }) => {
+      const fetcher = createSubgraphFetcher({
+        connectionsPerSubgraph: 64,
+        resilience: deps.subgraphResilience(name),
+      });
+      fetcher.breaker.onStateChange((state) =>
+        logger.warn({ subgraph: name, state: CircuitState[state] }, 'subgraph circuit changed'),
+      );
+      fetchers
+        .get(name)
+        ?.close()
+        .catch(() => {});
+      fetchers.set(name, fetcher);
+      return new SignedDataSource({
+        name,
+        url: deps.subgraphUrls[name] ?? url ?? '',
+        secret: deps.subgraphSecret,
+        fetcher: fetcher.fetcher,
+        logger,
+      });
+    },
     logger,
   });
   const apollo = new ApolloServer<RouterContext>({
@@ -160,7 +178,7 @@ export async function createServer(deps: RouterDeps) {
     /** Stops the router after its HTTP server has closed: Apollo, then the subgraph pool. */
     async stop() {
       await apollo.stop();
-      await subgraphFetcher.close();
+      await Promise.all([...fetchers.values()].map((fetcher) => fetcher.close()));
     },
   };
 }

@@ -1,5 +1,14 @@
 import { STATUS_CODES } from 'node:http';
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
+import {
+  BrokenCircuitError,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  circuitBreaker,
+  handleAll,
+  handleWhen,
+  retry,
+} from 'cockatiel';
 import { Agent, request } from 'undici';
 import { PROOF_HEADER } from '@supergraph/common';
 
@@ -47,18 +56,55 @@ class BufferedResponse implements FetcherResponse {
   }
 }
 
+/** How the router treats one subgraph that fails or is slow. */
+export type SubgraphResilience = {
+  /** A call taking longer than this fails. */
+  timeoutMs: number;
+  /** Consecutive failed calls that open the circuit. */
+  failuresToOpen: number;
+  /** How long an open circuit refuses calls before letting one probe through. */
+  halfOpenAfterMs: number;
+};
+
+/** A subgraph call that failed: no answer, a timeout, a 5xx, or an open circuit. */
+export class SubgraphUnavailableError extends Error {
+  override name = 'SubgraphUnavailableError';
+}
+
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+
+/** A failure before the subgraph could have acted on the request: safe to send again. */
+function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: unknown; cause?: { code?: unknown } } | null)?.code;
+  return typeof code === 'string' && CONNECTION_ERRORS.has(code);
+}
+
 /**
- * How the router calls its subgraphs: undici's request API over a keep-alive pool per
- * subgraph origin. The gateway's default fetcher (make-fetch-happen) carries npm's caching
- * and retry machinery on every call, which the router does not use.
+ * How the router calls one subgraph: undici's request API over a keep-alive pool (the
+ * gateway's default fetcher, make-fetch-happen, carries npm's caching and retry machinery on
+ * every call). Each call has a timeout; reads are retried with backoff on connection errors,
+ * mutations never; and a circuit breaker stops calling a subgraph that keeps failing, probing
+ * it again after a while, so that a dead service costs callers nothing but an error.
  */
-export function createSubgraphFetcher(options: { connectionsPerSubgraph: number }) {
+export function createSubgraphFetcher(options: {
+  connectionsPerSubgraph: number;
+  resilience: SubgraphResilience;
+}) {
+  const { resilience } = options;
   const agent = new Agent({
     connections: options.connectionsPerSubgraph,
     keepAliveTimeout: 30_000,
     pipelining: 1,
   });
   const inFlight = new Map<string, Promise<BufferedResponse>>();
+  const breaker = circuitBreaker(handleAll, {
+    halfOpenAfter: resilience.halfOpenAfterMs,
+    breaker: new ConsecutiveBreaker(resilience.failuresToOpen),
+  });
+  const retryReads = retry(handleWhen(isConnectionError), {
+    maxAttempts: 2,
+    backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 500 }),
+  });
 
   async function send(url: string, init: Parameters<Fetcher>[1] = {}) {
     const res = await request(url, {
@@ -66,26 +112,45 @@ export function createSubgraphFetcher(options: { connectionsPerSubgraph: number 
       headers: init.headers,
       body: init.body,
       dispatcher: agent,
+      signal: AbortSignal.timeout(resilience.timeoutMs),
     });
+    const body = await res.body.text();
+    if (res.statusCode >= 500) {
+      throw new SubgraphUnavailableError(`answered ${res.statusCode}`);
+    }
     const headers = new Headers();
     for (const [name, value] of Object.entries(res.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
-    return new BufferedResponse(url, res.statusCode, headers, await res.body.text());
+    return new BufferedResponse(url, res.statusCode, headers, body);
+  }
+
+  async function call(url: string, init: Parameters<Fetcher>[1], read: boolean) {
+    try {
+      return await breaker.execute(() =>
+        read ? retryReads.execute(() => send(url, init)) : send(url, init),
+      );
+    } catch (error) {
+      if (error instanceof BrokenCircuitError) throw new SubgraphUnavailableError('circuit open');
+      if (error instanceof SubgraphUnavailableError) throw error;
+      throw new SubgraphUnavailableError(
+        error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      );
+    }
   }
 
   const fetcher: Fetcher = async (url, init = {}) => {
     const { [READ_HEADER]: read, ...headers } = init.headers ?? {};
     const forwarded = { ...init, headers };
-    if (!read) return send(url, forwarded);
+    if (!read) return call(url, forwarded, false);
     // Identical reads in flight share one subgraph call. The key holds the proof, which
     // names the viewer and client, so only one caller's identical requests ever share.
     const key = `${url}\n${headers[PROOF_HEADER] ?? ''}\n${String(init.body)}`;
     const pending = inFlight.get(key);
     if (pending) return (await pending).clone();
-    const call = send(url, forwarded).finally(() => inFlight.delete(key));
-    inFlight.set(key, call);
-    return (await call).clone();
+    const pendingCall = call(url, forwarded, true).finally(() => inFlight.delete(key));
+    inFlight.set(key, pendingCall);
+    return (await pendingCall).clone();
   };
-  return { fetcher, close: () => agent.close() };
+  return { fetcher, breaker, close: () => agent.close() };
 }

@@ -51,3 +51,20 @@ describe('router configuration', () => {
     );
   });
 });
+
+describe('router configuration: subgraph resilience', () => {
+  it('takes a timeout per subgraph, falling back to SUBGRAPH_TIMEOUT_MS', () => {
+    const config = loadRouterConfig({
+      ...base,
+      SUBGRAPH_TIMEOUT_MS: '3000',
+      ORDERS_TIMEOUT_MS: '800',
+    });
+    assert.equal(config.subgraphResilience('orders').timeoutMs, 800);
+    assert.equal(config.subgraphResilience('users').timeoutMs, 3000);
+    assert.equal(config.subgraphResilience('tasks').failuresToOpen, 5);
+    assert.equal(
+      refusal({ TASKS_TIMEOUT_MS: '-5' }),
+      'TASKS_TIMEOUT_MS: expected a positive number',
+    );
+  });
+});

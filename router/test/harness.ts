@@ -20,6 +20,7 @@ import { Redis } from 'ioredis';
 import { SUPERGRAPH_FILE } from '../src/compose.ts';
 import { DEFAULT_LIMITS, type OperationLimits } from '../src/limits/operation-limits.ts';
 import { createServer as createRouter, type PersistedQueries } from '../src/server.ts';
+import type { SubgraphResilience } from '../src/subgraph-fetcher.ts';
 import { fileSupergraph } from '../src/supergraph-source.ts';
 
 export const JWT_SECRET = 'e2e-jwt-secret-e2e-jwt-secret-e2e-jwt-secret';
@@ -33,6 +34,10 @@ export type System = {
   orders: ReturnType<typeof createOrdersClient>;
   /** Starts one more router on the same subgraphs and Redis; returns its /graphql URL. */
   addRouter(options?: RouterOptions): Promise<string>;
+  /** Stops one subgraph's HTTP server, as a crash would; its port then refuses connections. */
+  stopSubgraph(name: 'users' | 'orders' | 'tasks'): Promise<void>;
+  /** Starts a stopped subgraph again on the same port. */
+  restartSubgraph(name: 'users' | 'orders' | 'tasks'): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -48,6 +53,7 @@ export type RouterOptions = {
   rateLimit?: { points: number; windowSeconds: number };
   persistedQueries?: PersistedQueries;
   maxBodyBytes?: number;
+  resilience?: Partial<SubgraphResilience>;
 };
 
 export type SystemOptions = RouterOptions & {
@@ -119,6 +125,12 @@ export async function startSystem({
       rateLimit: options.rateLimit ?? null,
       persistedQueries: options.persistedQueries ?? { mode: 'apq', ttlSeconds: 60 },
       trustedProxyHops: 1,
+      subgraphResilience: () => ({
+        timeoutMs: 10_000,
+        failuresToOpen: 5,
+        halfOpenAfterMs: 5_000,
+        ...options.resilience,
+      }),
     });
     routers.push(router);
     return `http://127.0.0.1:${await listen(router.http, 0, '127.0.0.1')}/graphql`;
@@ -131,6 +143,12 @@ export async function startSystem({
     subgraphUrls,
     orders: dbs.orders,
     addRouter,
+    async stopSubgraph(name) {
+      await closeServer(subgraphs[name].http, 1000);
+    },
+    async restartSubgraph(name) {
+      await listen(subgraphs[name].http, Number(new URL(subgraphUrls[name]).port), '127.0.0.1');
+    },
     async stop() {
       for (const router of routers) {
         await closeServer(router.http, 1000);

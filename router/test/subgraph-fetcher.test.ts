@@ -8,7 +8,10 @@ import { createSubgraphFetcher, READ_HEADER } from '../src/subgraph-fetcher.ts';
 let server: http.Server;
 let url: string;
 const seen: Array<{ headers: http.IncomingHttpHeaders; body: string }> = [];
-const { fetcher, close } = createSubgraphFetcher({ connectionsPerSubgraph: 4 });
+const { fetcher, close } = createSubgraphFetcher({
+  connectionsPerSubgraph: 4,
+  resilience: { timeoutMs: 5_000, failuresToOpen: 5, halfOpenAfterMs: 1_000 },
+});
 
 before(async () => {
   server = http.createServer((req, res) => {

@@ -40,6 +40,8 @@ export const PUBLIC_CODES: ReadonlySet<string> = new Set([
   'INTROSPECTION_DISABLED',
   'PERSISTED_QUERY_NOT_IN_LIST',
   'QUERY_NOT_IN_SAFELIST',
+  // A subgraph that cannot answer right now; the rest of the operation still comes back.
+  'SUBGRAPH_UNAVAILABLE',
 ]);
 
 export function unauthenticated(message = 'Sign in to do this.'): GraphQLError {
