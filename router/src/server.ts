@@ -28,6 +28,7 @@ import { createQueryGuard } from './limits/query-guard.ts';
 import { RedisApqCache } from './persisted-queries/redis-apq-cache.ts';
 import type { Safelist } from './persisted-queries/safelist.ts';
 import { createRequestGate } from './request-gate.ts';
+import { CIRCUIT_VALUE, createRouterMetrics } from './router-metrics.ts';
 import { SignedDataSource } from './signed-data-source.ts';
 import { createSubgraphFetcher, type SubgraphResilience } from './subgraph-fetcher.ts';
 import { valueCompletionPlugin } from './value-completion-plugin.ts';
@@ -57,6 +58,19 @@ export type RouterDeps = {
 };
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+function circuitValue(state: CircuitState): number {
+  switch (state) {
+    case CircuitState.Open:
+      return CIRCUIT_VALUE.open;
+    case CircuitState.HalfOpen:
+      return CIRCUIT_VALUE.halfOpen;
+    case CircuitState.Isolated:
+      return CIRCUIT_VALUE.isolated;
+    default:
+      return CIRCUIT_VALUE.closed;
+  }
+}
 /** Registered APQ texts above this size are not kept in Redis. */
 const MAX_PERSISTED_QUERY_BYTES = 16_384;
 
@@ -64,16 +78,21 @@ const MAX_PERSISTED_QUERY_BYTES = 16_384;
 export async function createServer(deps: RouterDeps) {
   const { logger, production, persistedQueries } = deps;
   const fetchers = new Map<string, ReturnType<typeof createSubgraphFetcher>>();
+  const metrics = createMetrics('router');
+  const routerMetrics = createRouterMetrics(metrics.registry);
   const gateway = new ApolloGateway({
     supergraphSdl: deps.supergraph,
     buildService: ({ name, url }) => {
       const fetcher = createSubgraphFetcher({
         connectionsPerSubgraph: 64,
         resilience: deps.subgraphResilience(name),
+        onCall: (seconds, failure) => routerMetrics.fetched(name, seconds, failure),
       });
-      fetcher.breaker.onStateChange((state) =>
-        logger.warn({ subgraph: name, state: CircuitState[state] }, 'subgraph circuit changed'),
-      );
+      routerMetrics.circuitChanged(name, CIRCUIT_VALUE.closed);
+      fetcher.breaker.onStateChange((state) => {
+        routerMetrics.circuitChanged(name, circuitValue(state));
+        logger.warn({ subgraph: name, state: CircuitState[state] }, 'subgraph circuit changed');
+      });
       fetchers
         .get(name)
         ?.close()
@@ -121,11 +140,11 @@ export async function createServer(deps: RouterDeps) {
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       ApolloServerPluginInlineTraceDisabled(),
       costLimitPlugin(deps.limits),
+      routerMetrics.plugin,
       ...(production ? [valueCompletionPlugin(logger)] : []),
     ],
   });
   await apollo.start();
-  const metrics = createMetrics('router');
   const requestGate = createRequestGate({
     tokenKey: tokenKey(deps.jwtSecret),
     limiter: deps.rateLimit

@@ -86,9 +86,21 @@ function isConnectionError(error: unknown): boolean {
  * mutations never; and a circuit breaker stops calling a subgraph that keeps failing, probing
  * it again after a while, so that a dead service costs callers nothing but an error.
  */
+/** Why a call failed, as a metric label. */
+function failureReason(error: unknown): string {
+  if (error instanceof BrokenCircuitError) return 'circuit_open';
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    return 'timeout';
+  }
+  if (error instanceof SubgraphUnavailableError) return 'http_5xx';
+  return isConnectionError(error) ? 'connection' : 'other';
+}
+
 export function createSubgraphFetcher(options: {
   connectionsPerSubgraph: number;
   resilience: SubgraphResilience;
+  /** Called after every call with its duration, and why it failed when it did. */
+  onCall?: (seconds: number, failure?: string) => void;
 }) {
   const { resilience } = options;
   const agent = new Agent({
@@ -126,11 +138,16 @@ export function createSubgraphFetcher(options: {
   }
 
   async function call(url: string, init: Parameters<Fetcher>[1], read: boolean) {
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     try {
-      return await breaker.execute(() =>
+      const response = await breaker.execute(() =>
         read ? retryReads.execute(() => send(url, init)) : send(url, init),
       );
+      options.onCall?.(seconds());
+      return response;
     } catch (error) {
+      options.onCall?.(seconds(), failureReason(error));
       if (error instanceof BrokenCircuitError) throw new SubgraphUnavailableError('circuit open');
       if (error instanceof SubgraphUnavailableError) throw error;
       throw new SubgraphUnavailableError(
