@@ -10,7 +10,11 @@
 import type { IncomingMessage } from 'node:http';
 import type { GatewayPlugin } from '@graphql-hive/gateway';
 import { createProof, PROOF_HEADER } from '../../packages/common/src/subgraph-proof.ts';
-import { InvalidTokenError, verifyToken, type TokenKey } from '../../packages/common/src/tokens.ts';
+import {
+  RefusedAuthorizationError,
+  viewerFromAuthorization,
+  type TokenKey,
+} from '../../packages/common/src/tokens.ts';
 import type { Viewer } from '../../packages/common/src/viewer.ts';
 import { clientIp } from '../../router/src/client-ip.ts';
 
@@ -26,29 +30,6 @@ export type RouterProofOptions = {
 
 type Caller = { viewer: Viewer | null; clientIp: string };
 
-class Refusal extends Error {
-  override name = 'Refusal';
-}
-
-/** The same bearer parsing and messages as router/src/auth.ts. */
-async function viewerFromHeader(header: string | null, key: TokenKey): Promise<Viewer | null> {
-  if (!header) return null;
-  const match = /^Bearer ([A-Za-z0-9_\-.]{1,4096})$/.exec(header);
-  if (!match?.[1]) throw new Refusal('Authorization must be "Bearer <token>".');
-  try {
-    return await verifyToken(key, match[1]);
-  } catch (error) {
-    if (error instanceof InvalidTokenError) {
-      throw new Refusal(
-        error.message === 'token expired'
-          ? 'Your session has expired; log in again.'
-          : 'Invalid token.',
-      );
-    }
-    throw error;
-  }
-}
-
 export function useRouterProof(options: RouterProofOptions): GatewayPlugin {
   const endpoint = options.graphqlEndpoint ?? '/graphql';
   // Keyed by the Request object, which Hive hands to onFetch as `context.request`, the way
@@ -62,13 +43,13 @@ export function useRouterProof(options: RouterProofOptions): GatewayPlugin {
       const req = (serverContext as { req?: IncomingMessage }).req;
       const ip = req ? clientIp(req, options.trustedProxyHops) : 'unknown';
       try {
-        const viewer = await viewerFromHeader(
+        const viewer = await viewerFromAuthorization(
           request.headers.get('authorization'),
           options.tokenKey,
         );
         callers.set(request, { viewer, clientIp: ip });
       } catch (error) {
-        if (!(error instanceof Refusal)) throw error;
+        if (!(error instanceof RefusedAuthorizationError)) throw error;
         // The router's answer, byte for byte in shape: see RequestGate in @supergraph/common.
         endResponse(
           new fetchAPI.Response(

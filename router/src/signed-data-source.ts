@@ -59,28 +59,43 @@ function affectedPaths(request: { query?: string; variables?: Record<string, unk
 }
 
 /**
+ * One proof per client request, however many subgraphs and fetches its plan involves. The
+ * address is signed with the viewer, so that a subgraph can rate-limit by it.
+ */
+export function createProofs(secret: string): (context: Partial<RouterContext>) => string {
+  const proofs = new WeakMap<object, string>();
+  return (context) => {
+    let proof = proofs.get(context);
+    if (!proof) {
+      proof = createProof(secret, context.viewer ?? null, { clientIp: context.clientIp ?? null });
+      proofs.set(context, proof);
+    }
+    return proof;
+  };
+}
+
+/**
  * Forwards each subgraph request with the router's signed proof of who is asking and from
  * where. Client headers are not forwarded: subgraphs learn identity and address from the
  * proof alone. A subgraph that cannot answer becomes a GraphQL error for the fields it
  * serves (SUBGRAPH_UNAVAILABLE), so that the rest of the operation still comes back.
  */
 export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
-  /** One proof per client request, however many subgraph fetches its plan makes. */
-  private readonly proofs = new WeakMap<object, string>();
   private readonly subgraph: string;
-  private readonly secret: string;
+  private readonly proofFor: (context: Partial<RouterContext>) => string;
   private readonly log: Logger;
 
   constructor(options: {
     name: string;
     url: string;
-    secret: string;
+    /** The request's proof, shared by every subgraph data source (see {@link createProofs}). */
+    proofFor: (context: Partial<RouterContext>) => string;
     fetcher: RemoteGraphQLDataSource['fetcher'];
     logger: Logger;
   }) {
     super({ url: options.url, fetcher: options.fetcher });
     this.subgraph = options.name;
-    this.secret = options.secret;
+    this.proofFor = options.proofFor;
     this.log = options.logger;
   }
 
@@ -88,15 +103,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
     request,
     context,
   }: GraphQLDataSourceProcessOptions<RouterContext>): void {
-    let proof = this.proofs.get(context);
-    if (!proof) {
-      const viewer = 'viewer' in context ? (context.viewer ?? null) : null;
-      // The address is signed with the viewer, so that a subgraph can rate-limit by it.
-      const clientIp = 'clientIp' in context ? (context.clientIp ?? null) : null;
-      proof = createProof(this.secret, viewer, { clientIp });
-      this.proofs.set(context, proof);
-    }
-    request.http?.headers.set(PROOF_HEADER, proof);
+    request.http?.headers.set(PROOF_HEADER, this.proofFor(context));
     if (isRead(request.query)) request.http?.headers.set(READ_HEADER, '1');
     const requestId = 'requestId' in context ? context.requestId : undefined;
     if (requestId) request.http?.headers.set('x-request-id', requestId);

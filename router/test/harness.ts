@@ -2,6 +2,7 @@
  * The whole system in one process, on real Postgres and real HTTP: the three subgraphs and the
  * router, each on a free port, serving the committed supergraph.
  */
+import { once } from 'node:events';
 import {
   closeRedisClient,
   closeServer,
@@ -16,7 +17,6 @@ import { createServer as createOrders } from '@supergraph/orders/server';
 import { createServer as createTasks } from '@supergraph/tasks/server';
 import { createServer as createUsers } from '@supergraph/users/server';
 import { createTestDatabase } from '@supergraph/testing';
-import { Redis } from 'ioredis';
 import { SUPERGRAPH_FILE } from '../src/compose.ts';
 import { DEFAULT_LIMITS, type OperationLimits } from '../src/limits/operation-limits.ts';
 import { createServer as createRouter, type PersistedQueries } from '../src/server.ts';
@@ -88,13 +88,15 @@ export async function startSystem({
       onQuery: onQuery && ((sql) => onQuery('tasks', sql)),
     }),
   };
-  // The users subgraph's log-in counters: limits no test reaches, in this system's own keys.
-  const usersRedis = createRedisClient(REDIS_URL);
+  // One fail-fast client, as each process has: the users subgraph's log-in counters (limits
+  // no test reaches, in this system's own keys), and the routers' rate limits and APQ cache.
+  const redis = createRedisClient(REDIS_URL);
+  if (redis.status !== 'ready') await once(redis, 'ready');
   const subgraphs = {
     users: await createUsers({
       ...common,
       db: dbs.users,
-      redis: usersRedis,
+      redis,
       jwtSecret: JWT_SECRET,
       jwtTtlSeconds: 300,
       loginLimits: { maxFailuresPerEmail: 1000, maxAttemptsPerIp: 1000, windowSeconds: 60 },
@@ -108,7 +110,6 @@ export async function startSystem({
     orders: `http://127.0.0.1:${await listen(subgraphs.orders.http, 0, '127.0.0.1')}/graphql`,
     tasks: `http://127.0.0.1:${await listen(subgraphs.tasks.http, 0, '127.0.0.1')}/graphql`,
   };
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   const routers: Array<Awaited<ReturnType<typeof createRouter>>> = [];
   async function addRouter(options: RouterOptions = {}): Promise<string> {
     const router = await createRouter({
@@ -154,12 +155,11 @@ export async function startSystem({
         await closeServer(router.http, 1000);
         await router.stop();
       }
-      redis.disconnect();
       for (const s of Object.values(subgraphs)) {
         await closeServer(s.http, 1000);
         await s.apollo.stop();
       }
-      await closeRedisClient(usersRedis);
+      await closeRedisClient(redis);
       await Promise.all(Object.values(dbs).map((db) => db.$disconnect()));
       await database.drop();
     },

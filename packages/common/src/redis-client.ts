@@ -9,7 +9,7 @@ import type { Logger } from './logger.ts';
 export type { Redis };
 
 /** Reconnects quickly at first, then at most every 2 s, forever: a Redis restart needs no process restart. */
-const retryStrategy = (times: number) => Math.min(100 * times, 2000);
+export const redisRetryStrategy = (times: number) => Math.min(100 * times, 2000);
 
 export function createRedisClient(
   url: string,
@@ -22,7 +22,7 @@ export function createRedisClient(
     connectTimeout: 2000,
     // A Redis that accepts the connection but does not answer must not hang a request.
     commandTimeout: 1000,
-    retryStrategy,
+    retryStrategy: redisRetryStrategy,
     ...redisOptions,
   });
   // Without a listener ioredis prints every failed reconnection to the console; one line per

@@ -50,3 +50,32 @@ export async function verifyToken(key: TokenKey, token: string): Promise<Viewer>
     throw new InvalidTokenError('invalid token');
   }
 }
+
+/** An `Authorization` header that is present but unusable; the message is for the client. */
+export class RefusedAuthorizationError extends Error {
+  override name = 'RefusedAuthorizationError';
+}
+
+/**
+ * The viewer named by an `Authorization: Bearer <token>` header. No header means an anonymous
+ * request (null); a header that is present but malformed, forged or expired is refused
+ * outright rather than silently downgraded.
+ */
+export async function viewerFromAuthorization(
+  header: string | null | undefined,
+  key: TokenKey,
+): Promise<Viewer | null> {
+  if (!header) return null;
+  const match = /^Bearer ([A-Za-z0-9_\-.]{1,4096})$/.exec(header);
+  if (!match?.[1]) throw new RefusedAuthorizationError('Authorization must be "Bearer <token>".');
+  try {
+    return await verifyToken(key, match[1]);
+  } catch (error) {
+    if (!(error instanceof InvalidTokenError)) throw error;
+    throw new RefusedAuthorizationError(
+      error.message === 'token expired'
+        ? 'Your session has expired; log in again.'
+        : 'Invalid token.',
+    );
+  }
+}

@@ -1,10 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
-
-/**
- * Reconnection for every connection: quick at first, then at most every 2 s, forever. A Redis
- * restart must never need a process restart.
- */
-const retryStrategy = (times: number) => Math.min(100 * times, 2000);
+import { redisRetryStrategy as retryStrategy } from '@supergraph/common';
 
 /**
  * For producers: a command fails at once while Redis is unreachable instead of waiting in
