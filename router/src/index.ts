@@ -6,6 +6,7 @@ import {
   listen,
   onShutdown,
   runMain,
+  startTracing,
 } from '@supergraph/common';
 import { SUPERGRAPH_FILE } from './compose.ts';
 import { loadRouterConfig } from './config.ts';
@@ -14,6 +15,7 @@ import { fileSupergraph, watchedSupergraph } from './supergraph-source.ts';
 
 runMain(async () => {
   const config = loadRouterConfig();
+  const tracing = startTracing('router');
   const logger = createLogger('router', config.logLevel);
   // Dev recomposes from the SDL files on every change; production serves the committed file.
   const supergraph =
@@ -31,5 +33,6 @@ runMain(async () => {
     await closeServer(router.http);
     await router.stop();
     await closeRedisClient(redis);
+    await tracing.shutdown();
   });
 });

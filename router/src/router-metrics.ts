@@ -1,11 +1,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { createOperationLabeler } from '@supergraph/common';
 import type { RouterContext } from './context.ts';
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-/** Operation names are the client's to choose: past this many, the rest count as "other". */
-const MAX_OPERATION_NAMES = 200;
-const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 /** Circuit states as a gauge value. */
 export const CIRCUIT_VALUE = { closed: 0, open: 1, halfOpen: 2, isolated: 3 } as const;
@@ -44,16 +42,8 @@ export function createRouterMetrics(registry: Registry) {
     labelNames: ['subgraph'] as const,
     registers: [registry],
   });
-  const names = new Set<string>();
-
-  function operationLabel(name: string | null | undefined): string {
-    if (!name) return 'anonymous';
-    if (!OPERATION_NAME.test(name)) return 'other';
-    if (names.has(name)) return name;
-    if (names.size >= MAX_OPERATION_NAMES) return 'other';
-    names.add(name);
-    return name;
-  }
+  // Operation names are the client's to choose: the labeler caps how many become series.
+  const operationLabel = createOperationLabeler();
 
   const plugin: ApolloServerPlugin<RouterContext> = {
     async requestDidStart() {

@@ -11,6 +11,7 @@ import {
   createGraphQLHttpServer,
   createMetrics,
   createRateLimiter,
+  currentRequestScope,
   redisReady,
   tokenKey,
   type Logger,
@@ -57,8 +58,6 @@ export type RouterDeps = {
   subgraphResilience: (name: string) => SubgraphResilience;
 };
 
-const REQUEST_ID = /^[\w.:-]{1,128}$/;
-
 function circuitValue(state: CircuitState): number {
   switch (state) {
     case CircuitState.Open:
@@ -85,6 +84,7 @@ export async function createServer(deps: RouterDeps) {
     supergraphSdl: deps.supergraph,
     buildService: ({ name, url }) => {
       const fetcher = createSubgraphFetcher({
+        name,
         connectionsPerSubgraph: 64,
         resilience: deps.subgraphResilience(name),
         onCall: (seconds, failure) => routerMetrics.fetched(name, seconds, failure),
@@ -157,6 +157,8 @@ export async function createServer(deps: RouterDeps) {
   const safelist = persistedQueries.mode === 'safelist' ? persistedQueries.safelist : null;
 
   const http = createGraphQLHttpServer<RouterContext>({
+    service: 'router',
+    accessLogLevel: 'info',
     apollo,
     logger,
     metrics,
@@ -169,11 +171,11 @@ export async function createServer(deps: RouterDeps) {
       if (listed && !listed.ok) return listed;
       return params.query === undefined ? { ok: true } : queryGuard.check(params.query);
     },
-    context: async (req) => {
-      const given = req.headers['x-request-id'];
-      const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-      return { ...requestGate.caller(req), requestId };
-    },
+    context: async (req) => ({
+      ...requestGate.caller(req),
+      // Set by the HTTP front, which made it or took the client's.
+      requestId: currentRequestScope()?.requestId ?? randomUUID(),
+    }),
     ready: async () => {
       const failures: Record<string, string> = {};
       await Promise.all([

@@ -10,7 +10,7 @@ import {
   retry,
 } from 'cockatiel';
 import { Agent, request } from 'undici';
-import { PROOF_HEADER } from '@supergraph/common';
+import { PROOF_HEADER, SpanKind, SpanStatusCode, spanHeaders, tracer } from '@supergraph/common';
 
 /**
  * Set by the data source on requests that only read (the fetcher removes it before sending):
@@ -96,7 +96,11 @@ function failureReason(error: unknown): string {
   return isConnectionError(error) ? 'connection' : 'other';
 }
 
+const spans = tracer('router');
+
 export function createSubgraphFetcher(options: {
+  /** The subgraph's name, for its spans. */
+  name?: string;
   connectionsPerSubgraph: number;
   resilience: SubgraphResilience;
   /** Called after every call with its duration, and why it failed when it did. */
@@ -137,17 +141,31 @@ export function createSubgraphFetcher(options: {
     return new BufferedResponse(url, res.statusCode, headers, body);
   }
 
-  async function call(url: string, init: Parameters<Fetcher>[1], read: boolean) {
+  async function call(url: string, given: Parameters<Fetcher>[1], read: boolean) {
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    // One client span per call, retries included; the subgraph continues its trace.
+    const span = spans.startSpan(`POST ${options.name ?? 'subgraph'}`, {
+      kind: SpanKind.CLIENT,
+      attributes: { 'http.request.method': 'POST', 'url.full': url },
+    });
+    const init = {
+      ...given,
+      headers: { ...given?.headers, ...spanHeaders(span) },
+    };
     try {
       const response = await breaker.execute(() =>
         read ? retryReads.execute(() => send(url, init)) : send(url, init),
       );
       options.onCall?.(seconds());
+      span.setAttribute('http.response.status_code', response.status);
+      span.end();
       return response;
     } catch (error) {
-      options.onCall?.(seconds(), failureReason(error));
+      const reason = failureReason(error);
+      options.onCall?.(seconds(), reason);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: reason });
+      span.end();
       if (error instanceof BrokenCircuitError) throw new SubgraphUnavailableError('circuit open');
       if (error instanceof SubgraphUnavailableError) throw error;
       throw new SubgraphUnavailableError(

@@ -3,6 +3,7 @@
  * router, each on a free port, serving the committed supergraph.
  */
 import { once } from 'node:events';
+import type { Writable } from 'node:stream';
 import {
   closeRedisClient,
   closeServer,
@@ -57,6 +58,8 @@ export type RouterOptions = {
 };
 
 export type SystemOptions = RouterOptions & {
+  /** Where every service's JSON log lines go, each under its own name; silent without it. */
+  logs?: { level: string; destination: Writable };
   poolSize?: number;
   /** Called with each SQL statement a subgraph sends to Postgres, for tests that count them. */
   onQuery?: (service: 'users' | 'orders' | 'tasks', sql: string) => void;
@@ -65,12 +68,14 @@ export type SystemOptions = RouterOptions & {
 export async function startSystem({
   poolSize = 4,
   onQuery,
+  logs,
   ...routerOptions
 }: SystemOptions = {}): Promise<System> {
   const production = routerOptions.production ?? false;
   const database = await createTestDatabase();
-  const logger = createLogger('e2e', 'silent');
-  const common = { logger, subgraphSecret: SUBGRAPH_SECRET, production };
+  const loggerOf = (service: string) =>
+    logs ? createLogger(service, logs.level, logs.destination) : createLogger(service, 'silent');
+  const common = { subgraphSecret: SUBGRAPH_SECRET, production };
   const dbs = {
     users: createUsersClient({
       databaseUrl: database.url,
@@ -95,6 +100,7 @@ export async function startSystem({
   const subgraphs = {
     users: await createUsers({
       ...common,
+      logger: loggerOf('users'),
       db: dbs.users,
       redis,
       jwtSecret: JWT_SECRET,
@@ -102,8 +108,8 @@ export async function startSystem({
       loginLimits: { maxFailuresPerEmail: 1000, maxAttemptsPerIp: 1000, windowSeconds: 60 },
       rateLimitNamespace: database.name,
     }),
-    orders: await createOrders({ ...common, db: dbs.orders }),
-    tasks: await createTasks({ ...common, db: dbs.tasks }),
+    orders: await createOrders({ ...common, logger: loggerOf('orders'), db: dbs.orders }),
+    tasks: await createTasks({ ...common, logger: loggerOf('tasks'), db: dbs.tasks }),
   };
   const subgraphUrls = {
     users: `http://127.0.0.1:${await listen(subgraphs.users.http, 0, '127.0.0.1')}/graphql`,
@@ -113,7 +119,7 @@ export async function startSystem({
   const routers: Array<Awaited<ReturnType<typeof createRouter>>> = [];
   async function addRouter(options: RouterOptions = {}): Promise<string> {
     const router = await createRouter({
-      logger,
+      logger: loggerOf('router'),
       production: options.production ?? false,
       supergraph: fileSupergraph(SUPERGRAPH_FILE),
       subgraphUrls,

@@ -7,8 +7,8 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { createMetrics, type Logger, type ReadyCheck } from '@supergraph/common';
-import type { QueueSet } from '@supergraph/queues';
+import { createMetrics, timeHttpRequest, type Logger, type ReadyCheck } from '@supergraph/common';
+import { registerQueueDepth, type QueueSet } from '@supergraph/queues';
 import { createDashboardAuth, type BasicCredentials } from './auth.ts';
 
 export const BASE_PATH = '/queues';
@@ -34,15 +34,14 @@ function sendError(res: Response, status: number, code: string, message: string)
 export function createServer(deps: DashboardDeps) {
   const { logger } = deps;
   const metrics = createMetrics('dashboard');
+  // The same depth gauge as the worker's, so that whichever process Prometheus scrapes shows
+  // the queues; the dashboard is often the one that runs when the workers do not.
+  registerQueueDepth(metrics.registry, { queues: deps.queues, logger });
   const app = express();
   app.disable('x-powered-by');
 
   app.use((req, res, next) => {
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      metrics.httpDuration.observe({ method: req.method, status: String(res.statusCode) }, seconds);
-    });
+    timeHttpRequest(metrics, req, res);
     next();
   });
 

@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { createServer as createTcpServer, type Socket } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
+import { PrivateRedis } from '@supergraph/testing';
 import {
   ConfigError,
   closeServer,
@@ -51,8 +52,9 @@ async function startDashboard(options: {
   production: boolean;
   basic?: BasicCredentials | null;
   ready?: () => Promise<Record<string, string>>;
+  redisUrl?: string;
 }): Promise<Dashboard> {
-  const connection = producerConnection(REDIS_URL);
+  const connection = producerConnection(options.redisUrl ?? REDIS_URL);
   connection.on('error', () => {});
   // The producer connection refuses commands until it is connected; wait, so that the first
   // request does not race the handshake.
@@ -275,6 +277,140 @@ describe('job dashboard in production', () => {
     assert.equal(metrics.status, 200);
     assert.match(metrics.headers.get('content-type') ?? '', /^text\/plain/);
     assert.match(await metrics.text(), /http_request_duration_seconds_count\{[^}]*status="401"/);
+  });
+});
+
+/** The value of the one sample of `name` whose labels include `labels`, or undefined. */
+function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
+  for (const line of text.split('\n')) {
+    const match = /^(\w+)\{([^}]*)\} (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const found = Object.fromEntries(
+      [...match[2]!.matchAll(/(\w+)="([^"]*)"/g)].map(([, key, value]) => [key, value]),
+    );
+    if (Object.entries(labels).every(([key, value]) => found[key] === value)) {
+      return Number(match[3]);
+    }
+  }
+  return undefined;
+}
+
+async function scrape(dashboard: Dashboard): Promise<string> {
+  const res = await get(`${dashboard.url}/metrics`);
+  assert.equal(res.status, 200);
+  return res.text();
+}
+
+const DEPTH_STATES = [
+  'waiting',
+  'prioritized',
+  'delayed',
+  'active',
+  'waiting-children',
+  'failed',
+  'completed',
+];
+
+describe('job dashboard queue depth', () => {
+  it('counts every queue in every state at scrape time', async () => {
+    const dashboard = await startDashboard({ production: true, basic: OPERATOR });
+    const confirmation = dashboard.queues.get(QUEUES.orderConfirmation);
+    await confirmation.add('send-confirmation', { orderId: randomUUID() });
+    await confirmation.add('send-confirmation', { orderId: randomUUID() });
+    await dashboard.queues
+      .get(QUEUES.taskReminders)
+      .add(
+        'send-reminder',
+        { taskId: randomUUID(), dueAt: new Date().toISOString() },
+        { delay: 60_000 },
+      );
+    const text = await scrape(dashboard);
+    for (const queue of QUEUE_NAMES) {
+      for (const state of DEPTH_STATES) {
+        assert.notEqual(
+          sample(text, 'jobs_queue_depth', { queue, state }),
+          undefined,
+          `${queue} ${state}`,
+        );
+      }
+    }
+    const depth = (queue: string, state: string) =>
+      sample(text, 'jobs_queue_depth', { queue, state, service: 'dashboard' });
+    assert.equal(depth(QUEUES.orderConfirmation, 'waiting'), 2);
+    assert.equal(depth(QUEUES.taskReminders, 'delayed'), 1);
+    assert.equal(depth(QUEUES.taskFulfilment, 'waiting'), 0);
+    await confirmation.add('send-confirmation', { orderId: randomUUID() });
+    assert.equal(
+      sample(await scrape(dashboard), 'jobs_queue_depth', {
+        queue: QUEUES.orderConfirmation,
+        state: 'waiting',
+      }),
+      3,
+    );
+  });
+
+  it('keeps serving /metrics, with the last counts, while Redis is down', async () => {
+    const redis = await PrivateRedis.start();
+    try {
+      const dashboard = await startDashboard({ production: false, redisUrl: redis.url });
+      await dashboard.queues
+        .get(QUEUES.orderConfirmation)
+        .add('send-confirmation', { orderId: randomUUID() });
+      const waiting = { queue: QUEUES.orderConfirmation, state: 'waiting' };
+      assert.equal(sample(await scrape(dashboard), 'jobs_queue_depth', waiting), 1);
+      await redis.down();
+      const started = Date.now();
+      const text = await scrape(dashboard);
+      assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+      assert.equal(sample(text, 'jobs_queue_depth', waiting), 1);
+      assert.match(text, /^process_cpu_user_seconds_total/m);
+      await redis.up();
+      // The dashboard's stop obliterates the queues, which needs Redis back.
+      const confirmation = dashboard.queues.get(QUEUES.orderConfirmation);
+      await waitFor(async () => (await confirmation.count().catch(() => -1)) === 1, 10_000);
+    } finally {
+      await Promise.all(running.splice(0).map((dashboard) => dashboard.stop()));
+      await redis.stop();
+    }
+  });
+
+  it('answers /metrics promptly from a Redis that accepts connections but never replies', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createTcpServer((socket) => sockets.add(socket));
+    const port = await new Promise<number>((resolve) =>
+      silent.listen(0, '127.0.0.1', () => resolve((silent.address() as { port: number }).port)),
+    );
+    const connection = producerConnection(`redis://127.0.0.1:${port}`, {
+      enableOfflineQueue: true,
+    });
+    connection.on('error', () => {});
+    const queues = new QueueSet(connection, `sgtest-${randomUUID().slice(0, 8)}`);
+    const { http } = createServer({
+      queues,
+      production: false,
+      auth: { basic: null, jwtSecret: JWT_SECRET },
+      logger: createLogger('dashboard-test', 'silent'),
+      ready: async () => ({}),
+    });
+    const url = `http://127.0.0.1:${await listen(http, 0, '127.0.0.1')}`;
+    try {
+      await waitFor(() => sockets.size > 0);
+      for (let scrapes = 0; scrapes < 3; scrapes++) {
+        const started = Date.now();
+        const res = await get(`${url}/metrics`);
+        assert.equal(res.status, 200);
+        const text = await res.text();
+        assert.ok(Date.now() - started < 2500, `took ${Date.now() - started} ms`);
+        assert.match(text, /^process_cpu_user_seconds_total/m);
+        assert.doesNotMatch(text, /^jobs_queue_depth\{/m, 'nothing counted yet');
+      }
+    } finally {
+      await closeServer(http, 100);
+      connection.disconnect();
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+      await queues.close().catch(() => {});
+    }
   });
 });
 

@@ -19,6 +19,8 @@ export function loadWorkerConfig(source: Record<string, string | undefined> = pr
       LOG_LEVEL: env.logLevel(),
       DATABASE_URL: env.url(['postgresql', 'postgres'], DEFAULT_DATABASE_URL),
       DB_POOL_SIZE: env.positiveInt(10),
+      WORKER_PORT: env.port(4011),
+      SHUTDOWN_GRACE_MS: env.positiveInt(25_000),
       REDIS_URL: env.url(['redis', 'rediss'], 'redis://localhost:6379'),
       QUEUE_PREFIX: z
         .string()
@@ -60,6 +62,15 @@ export function loadWorkerConfig(source: Record<string, string | undefined> = pr
     logLevel: raw.LOG_LEVEL,
     databaseUrl: raw.DATABASE_URL,
     poolSize: raw.DB_POOL_SIZE,
+    /** Where /health, /ready and /metrics are served. */
+    port: raw.WORKER_PORT,
+    /**
+     * How long jobs in flight may run on after SIGTERM before they are abandoned to
+     * stalled-job recovery. The default outlasts a send's whole SMTP timeout (15 s) and, with
+     * the few seconds closing takes, stays under the 30 s a supervisor (compose's
+     * stop_grace_period, Kubernetes' default) waits before it kills.
+     */
+    shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
     redisUrl: raw.REDIS_URL,
     queuePrefix: raw.QUEUE_PREFIX,
     smtpUrl: raw.SMTP_URL,

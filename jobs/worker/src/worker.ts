@@ -1,4 +1,11 @@
-import type { Logger } from '@supergraph/common';
+import {
+  closeRedisClient,
+  createMetrics,
+  createRedisClient,
+  databaseReady,
+  redisReady,
+  type Logger,
+} from '@supergraph/common';
 import {
   createMailer,
   createUserDirectory,
@@ -14,7 +21,9 @@ import {
   QueueSet,
   WorkerHost,
   closeConnection,
+  createJobMetrics,
   producerConnection,
+  registerQueueDepth,
   type JobPolicy,
 } from '@supergraph/queues';
 import { createTasksProcessors, createTasksOutbox } from '@supergraph/tasks/jobs';
@@ -41,6 +50,13 @@ export type WorkerDeps = {
 /** Dispatched outbox rows are kept a week, for tracing what was sent when. */
 const OUTBOX_RETENTION_MS = 7 * 24 * 3600 * 1000;
 
+/** Both clients report their failure as `database`; the key says which one failed. */
+function named(client: string, failures: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(failures).map(([key, why]) => [`${key}.${client}`, why]),
+  );
+}
+
 /**
  * The job worker: the outbox relays of orders and tasks, and one BullMQ worker per queue, each
  * job kind handled by the service that owns its data, against that service's schema only.
@@ -52,6 +68,11 @@ export function createWorker(deps: WorkerDeps) {
   // logs the outage once, so these are noise.
   producer.on('error', (error) => logger.debug({ err: error }, 'producer connection error'));
   const queues = new QueueSet(producer, deps.queuePrefix, deps.policy);
+  // Its own fail-fast client with a command timeout, so that /ready answers promptly even
+  // from a Redis that accepts connections but does not reply.
+  const readiness = createRedisClient(deps.redisUrl, { logger });
+  const metrics = createMetrics('worker');
+  registerQueueDepth(metrics.registry, { queues, logger });
   const outboxes = {
     orders: createOrdersOutbox(deps.orders, deps.databaseUrl),
     tasks: createTasksOutbox(deps.tasks, deps.databaseUrl),
@@ -85,6 +106,7 @@ export function createWorker(deps: WorkerDeps) {
     },
     lockDurationMs: deps.lockDurationMs,
     stalledIntervalMs: deps.stalledIntervalMs,
+    metrics: createJobMetrics(metrics.registry),
   });
 
   let purge: NodeJS.Timeout | null = null;
@@ -101,6 +123,17 @@ export function createWorker(deps: WorkerDeps) {
     queues,
     relays,
     host,
+    /** Process, HTTP and job metrics, for the ops server's /metrics. */
+    metrics,
+    /** Failing dependencies by name (both databases, Redis); empty when all answer. */
+    async ready(): Promise<Record<string, string>> {
+      const [orders, tasks, redis] = await Promise.all([
+        databaseReady(deps.orders),
+        databaseReady(deps.tasks),
+        redisReady(readiness),
+      ]);
+      return { ...named('orders', orders), ...named('tasks', tasks), ...redis };
+    },
     async start() {
       host.start();
       await Promise.all(relays.map((relay) => relay.start()));
@@ -108,13 +141,18 @@ export function createWorker(deps: WorkerDeps) {
       purge = setInterval(purgeOld, 3600 * 1000);
       purge.unref();
     },
-    /** Stops dispatching, lets jobs in flight finish, then closes the Redis connections. */
-    async stop() {
+    /**
+     * Stops dispatching, lets jobs in flight finish within `graceMs`, then closes the Redis
+     * connections. Resolves false when jobs were still running at the deadline and were
+     * abandoned (see WorkerHost.close).
+     */
+    async stop(graceMs = Infinity): Promise<boolean> {
       if (purge) clearInterval(purge);
       await Promise.all(relays.map((relay) => relay.stop()));
-      await host.close();
+      const drained = await host.close(graceMs);
       await queues.close();
-      await closeConnection(producer);
+      await Promise.all([closeConnection(producer), closeRedisClient(readiness)]);
+      return drained;
     },
   };
 }
@@ -147,9 +185,10 @@ export function createWorkerFromConfig(
   });
   return {
     ...worker,
-    async stop() {
-      await worker.stop();
+    async stop(graceMs?: number) {
+      const drained = await worker.stop(graceMs);
       mailer.close();
+      return drained;
     },
   };
 }

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import assert from 'node:assert/strict';
-import { createLogger } from '@supergraph/common';
+import { createLogger, type Logger } from '@supergraph/common';
 import { createOrdersClient } from '@supergraph/prisma/orders';
 import { createTasksClient } from '@supergraph/prisma/tasks';
 import { createUsersClient } from '@supergraph/prisma/users';
@@ -49,7 +49,7 @@ export type JobSystem = {
   staff(): Promise<Auth>;
   placeOrder(auth: Auth): Promise<{ id: string; totalCents: number }>;
   /** A worker in this process. */
-  startWorker(options: { smtpUrl: string; redisUrl?: string }): Promise<Worker>;
+  startWorker(options: { smtpUrl: string; redisUrl?: string; logger?: Logger }): Promise<Worker>;
   /** A worker as a child process, from its real entry point. */
   spawnWorker(options: {
     smtpUrl: string;
@@ -111,6 +111,9 @@ export async function startJobSystem({
     MAIL_FROM: 'Supergraph Shop <shop@supergraph.test>',
     USERS_URL: system.subgraphUrls.users,
     SUBGRAPH_SECRET,
+    // Any free port, so that workers running side by side (and one in dev) never collide;
+    // a test that calls the ops server passes its own.
+    WORKER_PORT: '0',
   });
 
   return {
@@ -152,7 +155,7 @@ export async function startJobSystem({
     },
     async startWorker(options) {
       const config = loadWorkerConfig(env(options));
-      const logger = createLogger('worker-test', 'silent');
+      const logger = options.logger ?? createLogger('worker-test', 'silent');
       const worker = createWorkerFromConfig(config, { orders, tasks, logger });
       await worker.start();
       workers.push(worker);

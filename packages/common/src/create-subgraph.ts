@@ -7,11 +7,17 @@ import {
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { DocumentNode } from 'graphql';
+import { databaseMetricsPlugin, type DatabaseInstruments } from './database-metrics.ts';
 import { createFormatError } from './format-error.ts';
 import { createGraphQLHttpServer, type ReadyCheck } from './http-server.ts';
 import type { Logger } from './logger.ts';
-import { createMetrics } from './metrics.ts';
+import { createMetrics, operationMetricsPlugin } from './metrics.ts';
 import { nulCharacterPlugin } from './nul-character-plugin.ts';
+import {
+  createResolverHistogram,
+  resolverMetricsPlugin,
+  withReferenceTiming,
+} from './resolver-metrics-plugin.ts';
 import { PROOF_HEADER, verifyProof } from './subgraph-proof.ts';
 import type { Viewer } from './viewer.ts';
 
@@ -34,6 +40,8 @@ export type SubgraphOptions<C extends BaseContext> = {
   production: boolean;
   logger: Logger;
   ready: ReadyCheck;
+  /** The database client's pool usage and statement timings, exported as metrics. */
+  database?: DatabaseInstruments;
 };
 
 /**
@@ -43,8 +51,15 @@ export type SubgraphOptions<C extends BaseContext> = {
  */
 export async function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C>) {
   const { logger, production } = options;
+  const metrics = createMetrics(options.name);
+  const resolverDuration = createResolverHistogram(metrics.registry);
   const apollo = new ApolloServer<C>({
-    schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers }]),
+    schema: buildSubgraphSchema([
+      {
+        typeDefs: options.typeDefs,
+        resolvers: withReferenceTiming(options.resolvers, resolverDuration),
+      },
+    ]),
     includeStacktraceInErrorResponses: false,
     formatError: createFormatError(logger, production),
     introspection: !production,
@@ -52,6 +67,9 @@ export async function createSubgraph<C extends BaseContext>(options: SubgraphOpt
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       nulCharacterPlugin(),
+      operationMetricsPlugin(metrics.registry),
+      resolverMetricsPlugin(resolverDuration),
+      ...(options.database ? [databaseMetricsPlugin<C>(metrics.registry, options.database)] : []),
     ],
     // Only the router, which signs its requests, calls a subgraph: CSRF cannot reach it.
     csrfPrevention: false,
@@ -61,10 +79,10 @@ export async function createSubgraph<C extends BaseContext>(options: SubgraphOpt
     stopOnTerminationSignals: false,
   });
   await apollo.start();
-  const metrics = createMetrics(options.name);
 
   const proofs = new WeakMap<IncomingMessage, Omit<ProvenRequest, 'req'>>();
   const http = createGraphQLHttpServer<C>({
+    service: options.name,
     apollo,
     logger,
     metrics,

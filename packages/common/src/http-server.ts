@@ -5,8 +5,11 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { context, trace } from '@opentelemetry/api';
 import type { Logger } from './logger.ts';
-import type { Metrics } from './metrics.ts';
+import { timeHttpRequest, type Metrics } from './metrics.ts';
+import { REQUEST_ID_HEADER, requestIdFrom, withRequestScope } from './request-context.ts';
+import { SpanKind, SpanStatusCode, extractTraceContext, tracer } from './tracing.ts';
 
 export type ReadyCheck = () => Promise<Record<string, string>>;
 
@@ -30,6 +33,8 @@ export type GraphQLParams = {
 
 /** Options for {@link createGraphQLHttpServer}. */
 export type GraphQLHttpOptions<C extends BaseContext> = {
+  /** Names the process in traces. */
+  service: string;
   apollo: ApolloServer<C>;
   /** Builds the per-request context; may throw a GraphQLError to refuse the request. */
   context: (req: IncomingMessage) => Promise<C>;
@@ -45,6 +50,11 @@ export type GraphQLHttpOptions<C extends BaseContext> = {
   maxBodyBytes?: number;
   /** Which browser origins may call; without it, no CORS headers are sent. */
   cors?: (origin: string) => boolean;
+  /**
+   * The level of the one line logged per GraphQL request: the router's are the access log;
+   * a subgraph's repeat them, so they are debug there.
+   */
+  accessLogLevel?: 'info' | 'debug';
   /** Extra routes, such as a bundled GraphiQL, keyed by exact path. */
   routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void | Promise<void>>;
 };
@@ -295,20 +305,61 @@ export function createGraphQLHttpServer<C extends BaseContext>(
     }
   }
 
+  const spans = tracer(options.service);
+  const accessLogLevel = options.accessLogLevel ?? 'debug';
+
+  /**
+   * A GraphQL request runs in its own scope: the request id (the caller's, when it sent a
+   * well-formed one) on every log line, and a server span continuing the caller's trace.
+   */
+  function serveGraphQL(req: IncomingMessage, res: ServerResponse, started: bigint) {
+    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    const parent = extractTraceContext(req.headers);
+    const span = spans.startSpan(
+      `${req.method ?? 'GET'} /graphql`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: {
+          'http.request.method': req.method ?? 'GET',
+          'url.path': '/graphql',
+          'request.id': requestId,
+        },
+      },
+      parent,
+    );
+    const finished = () => {
+      const status = res.statusCode;
+      span.setAttribute('http.response.status_code', status);
+      if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+      withRequestScope({ requestId }, () =>
+        logger[accessLogLevel](
+          {
+            method: req.method,
+            status,
+            ms: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100,
+            ...(res.writableFinished ? {} : { aborted: true }),
+          },
+          'graphql request',
+        ),
+      );
+    };
+    res.once('close', finished);
+    return withRequestScope({ requestId }, () =>
+      context.with(trace.setSpan(parent, span), () => route(req, res)),
+    );
+  }
+
   return http.createServer((req, res) => {
     const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      metrics.httpDuration.observe(
-        { method: req.method ?? 'GET', status: String(res.statusCode) },
-        seconds,
-      );
-    });
+    timeHttpRequest(metrics, req, res);
     const origin = req.headers.origin;
     if (origin && options.cors?.(origin)) {
       res.setHeader('access-control-allow-origin', origin);
       res.setHeader('vary', 'origin');
       res.setHeader('access-control-allow-credentials', 'true');
+      res.setHeader('access-control-expose-headers', REQUEST_ID_HEADER);
     }
     if (req.method === 'OPTIONS') {
       const allowed = Boolean(origin && options.cors?.(origin));
@@ -316,7 +367,7 @@ export function createGraphQLHttpServer<C extends BaseContext>(
         res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
         res.setHeader(
           'access-control-allow-headers',
-          'content-type, authorization, apollo-require-preflight, x-apollo-operation-name, x-request-id',
+          'content-type, authorization, apollo-require-preflight, x-apollo-operation-name, x-request-id, traceparent, tracestate',
         );
         res.setHeader('access-control-max-age', '600');
       }
@@ -324,7 +375,8 @@ export function createGraphQLHttpServer<C extends BaseContext>(
       res.end();
       return;
     }
-    route(req, res).catch((error: unknown) => {
+    const graphql = req.url === '/graphql' || req.url?.startsWith('/graphql?');
+    (graphql ? serveGraphQL(req, res, started) : route(req, res)).catch((error: unknown) => {
       logger.error({ err: error, url: req.url }, 'request failed');
       if (!res.headersSent)
         sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error.');

@@ -19,3 +19,7 @@ export * from './batch-loaders.ts';
 export * from './uuid7.ts';
 export * from './rate-limit.ts';
 export * from './redis-client.ts';
+export * from './request-context.ts';
+export * from './tracing.ts';
+export * from './database-metrics.ts';
+export * from './resolver-metrics-plugin.ts';

@@ -1,24 +1,55 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { currentRequestScope } from './request-context.ts';
+import { activeTraceIds } from './tracing.ts';
 
 export type { Logger };
 
-/** JSON logs; credentials never reach them, whatever a caller passes. */
-export function createLogger(name: string, level: string): Logger {
-  return pino({
+/**
+ * What never reaches a log line, whatever a caller passes: credentials, and the bodies of the
+ * emails we send (they hold names, addresses and orders).
+ */
+const REDACTED = [
+  'password',
+  '*.password',
+  'newPassword',
+  '*.newPassword',
+  'token',
+  '*.token',
+  'authorization',
+  '*.authorization',
+  'cookie',
+  '*.cookie',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-subgraph-proof"]',
+  'headers.authorization',
+  'headers.cookie',
+  'headers["x-subgraph-proof"]',
+  'variables.password',
+  'variables.*.password',
+  'variables.*.newPassword',
+  'html',
+  '*.html',
+  'text',
+  '*.text',
+];
+
+/**
+ * JSON logs. Every line written while a request or job runs carries its `requestId` (and the
+ * job's queue and id, and the trace and span ids when tracing records), so that one id finds
+ * everything it caused across the router, the subgraphs and the worker.
+ */
+export function createLogger(name: string, level: string, destination?: DestinationStream): Logger {
+  const options: LoggerOptions = {
     name,
     level,
-    redact: {
-      paths: [
-        'password',
-        '*.password',
-        'token',
-        '*.token',
-        'req.headers.authorization',
-        'headers.authorization',
-        'variables.password',
-        'variables.input.password',
-      ],
-      censor: '[redacted]',
+    redact: { paths: REDACTED, censor: '[redacted]' },
+    mixin() {
+      const scope = currentRequestScope();
+      const ids = activeTraceIds();
+      if (!scope && !ids) return {};
+      return { ...scope, ...ids };
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { closeServer, listen, onShutdown, runMain } from './lifecycle.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { startTracing } from './tracing.ts';
 import { loadSubgraphConfig, type SubgraphConfig } from './subgraph-config.ts';
 
 type Database = { $disconnect(): Promise<void> };
@@ -24,6 +25,7 @@ export type SubgraphEntry<D extends Database> = {
 export function runSubgraph<D extends Database>(entry: SubgraphEntry<D>): void {
   runMain(async () => {
     const config = loadSubgraphConfig(entry.portVariable, entry.defaultPort);
+    const tracing = startTracing(entry.name);
     const logger = createLogger(entry.name, config.logLevel);
     const db = entry.connect(config);
     const { apollo, http, close } = await entry.build(db, config, logger);
@@ -34,18 +36,37 @@ export function runSubgraph<D extends Database>(entry: SubgraphEntry<D>): void {
       await apollo.stop();
       await close?.();
       await db.$disconnect();
+      await tracing.shutdown();
     });
   });
 }
 
-/** Readiness of a subgraph's database: empty when it answers. */
-export async function databaseReady(db: {
-  $queryRawUnsafe(sql: string): Promise<unknown>;
-}): Promise<Record<string, string>> {
+/** The gist of a database error: Prisma's messages open with lines about the call site. */
+function databaseFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const lines = message.split('\n').filter((line) => line.trim() !== '');
+  return lines.at(-1)?.trim() ?? 'unknown error';
+}
+
+/**
+ * Readiness of a subgraph's database: empty when it answers, else `{ database: reason }`.
+ * Gives up after `timeoutMs`, so that a database that does not answer makes the subgraph
+ * unready instead of holding the probe.
+ */
+export async function databaseReady(
+  db: { $queryRawUnsafe(sql: string): Promise<unknown> },
+  timeoutMs = 2_000,
+): Promise<Record<string, string>> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
   try {
-    await db.$queryRawUnsafe('SELECT 1');
+    await Promise.race([db.$queryRawUnsafe('SELECT 1'), timedOut]);
     return {};
   } catch (error) {
-    return { database: error instanceof Error ? error.message : String(error) };
+    return { database: databaseFailure(error) };
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -1,5 +1,12 @@
 import DataLoader from 'dataloader';
-import { createProof, PROOF_HEADER, SERVICE_VIEWER } from '@supergraph/common';
+import {
+  REQUEST_ID_HEADER,
+  createProof,
+  currentRequestScope,
+  PROOF_HEADER,
+  SERVICE_VIEWER,
+  traceHeaders,
+} from '@supergraph/common';
 
 export type Recipient = { id: string; name: string; email: string };
 
@@ -34,11 +41,15 @@ export type UserDirectoryOptions = {
 export function createUserDirectory(options: UserDirectoryOptions): UserDirectory {
   const loader = new DataLoader<string, Recipient | null>(
     async (ids) => {
+      // A lookup for one job continues that job's request and trace; a batch serves several,
+      // so it claims none of theirs.
+      const requestId = ids.length === 1 ? currentRequestScope()?.requestId : undefined;
       const response = await fetch(options.usersUrl, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
           [PROOF_HEADER]: createProof(options.subgraphSecret, SERVICE_VIEWER),
+          ...(requestId ? { [REQUEST_ID_HEADER]: requestId, ...traceHeaders() } : {}),
         },
         body: JSON.stringify({
           query: ENTITIES,

@@ -1,3 +1,5 @@
+import { currentRequestScope, traceHeaders } from '@supergraph/common';
+
 /**
  * Every queue of the system, its jobs and their payloads. Payloads carry ids, never secrets or
  * personal data: a processor reads what it needs from its own service when it runs, so a job
@@ -53,6 +55,17 @@ export type OutboxEntry = {
   runAt: Date | null;
 };
 
+/**
+ * Where a job came from: the request id and W3C trace context of the request (or job) that
+ * enqueued it, so that the job's log lines and spans join that request's.
+ */
+export type JobOrigin = { requestId?: string; traceparent?: string; tracestate?: string };
+
+function origin(): JobOrigin {
+  const requestId = currentRequestScope()?.requestId;
+  return { ...(requestId ? { requestId } : {}), ...traceHeaders() };
+}
+
 function add<Q extends QueueName, N extends JobName<Q>>(
   queue: Q,
   jobName: N,
@@ -66,7 +79,7 @@ function add<Q extends QueueName, N extends JobName<Q>>(
     action: 'ADD',
     jobName,
     jobId,
-    payload: payload as OutboxEntry['payload'],
+    payload: { ...(payload as OutboxEntry['payload']), ...origin() },
     runAt,
   };
 }

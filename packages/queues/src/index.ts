@@ -1,6 +1,7 @@
 export * from './backoff.ts';
 export * from './connection.ts';
 export * from './definitions.ts';
+export * from './job-metrics.ts';
 export * from './job-options.ts';
 export * from './outbox-relay.ts';
 export * from './queue-set.ts';

@@ -5,3 +5,6 @@ export * from './smtp-sink.ts';
 export * from './test-database.ts';
 export * from './test-subgraph.ts';
 export * from './reference-operations.ts';
+export * from './span-collector.ts';
+export * from './job-payload.ts';
+export * from './readiness.ts';

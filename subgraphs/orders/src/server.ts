@@ -1,5 +1,5 @@
 import { createSubgraph, databaseReady, type Logger } from '@supergraph/common';
-import type { PrismaClient } from '@supergraph/prisma/orders';
+import { databaseInstruments, type PrismaClient } from '@supergraph/prisma/orders';
 import { createContext, type Context } from './context.ts';
 import { resolvers } from './resolvers/index.ts';
 import { typeDefs } from './schema.ts';
@@ -21,6 +21,7 @@ export async function createServer(deps: ServerDeps) {
     subgraphSecret: deps.subgraphSecret,
     production: deps.production,
     logger: deps.logger,
+    database: databaseInstruments(deps.db),
     ready: () => databaseReady(deps.db),
   });
 }

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Product } from '@supergraph/prisma/orders';
 import { outbox, type OutboxEntry, type OutboxRow, type SqlOutboxStore } from '@supergraph/queues';
-import { errorCodes } from '@supergraph/testing';
+import { errorCodes, withoutOrigin } from '@supergraph/testing';
 import { createOrdersOutbox } from '../src/data/outbox-repository.ts';
 import {
   PLACE_ORDER,
@@ -50,7 +50,7 @@ async function rowsOf(orderId: string) {
     action,
     jobName,
     jobId,
-    payload,
+    payload: withoutOrigin(payload),
     runAt,
     dispatchedAt,
   }));
@@ -108,6 +108,13 @@ describe('placeOrder and the outbox', () => {
         dispatchedAt: null,
       },
     ]);
+    // Both jobs name the request that placed the order, so their logs join its logs.
+    const raw = await h.db.outboxMessage.findMany({
+      where: { jobId: { endsWith: `.${order.id}` } },
+    });
+    const requestIds = new Set(raw.map((row) => (row.payload as { requestId?: string }).requestId));
+    assert.equal(requestIds.size, 1);
+    assert.match([...requestIds][0] ?? '', /^[0-9a-f-]{36}$/);
     const written = await writers(order.id);
     assert.ok(written.order);
     assert.deepEqual(written.outbox, [

@@ -6,7 +6,7 @@ import {
   type Logger,
   type Redis,
 } from '@supergraph/common';
-import type { PrismaClient } from '@supergraph/prisma/users';
+import { databaseInstruments, type PrismaClient } from '@supergraph/prisma/users';
 import { createContext, type Context } from './context.ts';
 import { createLoginThrottle, type LoginLimits } from './login-throttle.ts';
 import { resolvers } from './resolvers/index.ts';
@@ -48,6 +48,7 @@ export async function createServer(deps: ServerDeps) {
     subgraphSecret: deps.subgraphSecret,
     production: deps.production,
     logger: deps.logger,
+    database: databaseInstruments(deps.db),
     ready: async () => {
       const [database, redis] = await Promise.all([databaseReady(deps.db), redisReady(deps.redis)]);
       return { ...database, ...redis };
