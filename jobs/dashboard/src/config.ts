@@ -14,10 +14,7 @@ export function loadDashboardConfig(source: Record<string, string | undefined> =
       REDIS_URL: env.url(['redis', 'rediss'], 'redis://localhost:6379'),
       DASHBOARD_PORT: env.port(4010),
       // The worker validates its prefix the same way; both must name the same Redis keys.
-      QUEUE_PREFIX: z
-        .string()
-        .regex(/^[\w-]+$/, 'letters, digits, _ and - only')
-        .default('bull'),
+      QUEUE_PREFIX: env.queuePrefix(),
       DASHBOARD_USER: env.optionalString(),
       DASHBOARD_PASSWORD: env.optionalString(),
       JWT_SECRET: z.string().optional(),

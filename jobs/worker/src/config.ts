@@ -22,10 +22,7 @@ export function loadWorkerConfig(source: Record<string, string | undefined> = pr
       WORKER_PORT: env.port(4011),
       SHUTDOWN_GRACE_MS: env.positiveInt(25_000),
       REDIS_URL: env.url(['redis', 'rediss'], 'redis://localhost:6379'),
-      QUEUE_PREFIX: z
-        .string()
-        .regex(/^[\w-]+$/, 'letters, digits, _ and - only')
-        .default('bull'),
+      QUEUE_PREFIX: env.queuePrefix(),
       SMTP_URL: env.optionalUrl(['smtp', 'smtps']),
       MAIL_FROM: z
         .string()

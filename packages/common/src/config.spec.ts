@@ -27,6 +27,17 @@ describe('configuration', () => {
     );
   });
 
+  it('takes a queue prefix plain or as a Redis Cluster hash tag, never with a colon', () => {
+    const prefix = (value: string) =>
+      loadConfig({ QUEUE_PREFIX: env.queuePrefix() }, { QUEUE_PREFIX: value });
+    assert.equal(prefix('').QUEUE_PREFIX, 'bull');
+    assert.equal(prefix('shop-1').QUEUE_PREFIX, 'shop-1');
+    assert.equal(prefix('{bull}').QUEUE_PREFIX, '{bull}');
+    for (const bad of ['bull:x', '{bull', 'bull}', '{b}x', '{}']) {
+      assert.throws(() => prefix(bad), /^ConfigError: QUEUE_PREFIX: /, bad);
+    }
+  });
+
   it('refuses to start in production without secrets', () => {
     assert.throws(
       () =>

@@ -56,6 +56,16 @@ export const env = {
   logLevel: () =>
     z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   optionalString: () => z.string().min(1).optional(),
+  /**
+   * The key prefix of every BullMQ queue. `:` would split BullMQ's own key names; braces may
+   * wrap the whole prefix (`{bull}`), the hash tag that keeps a queue's keys in one slot of a
+   * Redis Cluster.
+   */
+  queuePrefix: () =>
+    z
+      .string()
+      .regex(/^(\{[\w-]+\}|[\w-]+)$/, 'letters, digits, _ and - only, optionally in braces: {bull}')
+      .default('bull'),
 };
 
 /** Parses `source` with `shape`; empty strings count as unset, so defaults apply. */
