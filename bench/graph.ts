@@ -14,7 +14,7 @@ import {
   createTestDatabase,
   freePort,
 } from '@supergraph/testing';
-import { startHiveGateway } from './hive-gateway.ts';
+import { startHiveGateway } from '../router/hive/start-hive-gateway.ts';
 import { runLoad, type LoadRequest, type LoadResult } from './load.ts';
 import { BENCH_JWT_SECRET, BENCH_SUBGRAPH_SECRET, startProcesses } from './processes.ts';
 import { seedBenchData } from './seed-data.ts';
@@ -25,6 +25,10 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const WARMUP_SECONDS = 2;
 const VIEWERS = 500;
 const SUPERGRAPH = path.resolve(import.meta.dirname, '../router/supergraph.graphql');
+// BENCH_PROFILE_DIR=dir writes a CPU profile of Hive too, as bench/processes.ts does for ours.
+const PROFILE_ARGS = process.env.BENCH_PROFILE_DIR
+  ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE_DIR)}`]
+  : [];
 
 type TargetName = 'router' | 'hive' | 'direct';
 type Row = { operation: string; target: TargetName } & LoadResult;
@@ -55,6 +59,7 @@ export async function benchGraph() {
     subgraphUrls: system.subgraphUrls,
     jwtSecret: BENCH_JWT_SECRET,
     subgraphSecret: BENCH_SUBGRAPH_SECRET,
+    nodeArgs: PROFILE_ARGS,
   });
   try {
     const key = tokenKey(BENCH_JWT_SECRET);

@@ -1,15 +1,13 @@
 /**
  * Hive Gateway JS (`@graphql-hive/gateway`) as the bench's comparison router: its own CLI, in
- * its own process, serving our committed supergraph with the plugin in bench/hive/ that makes
- * it verify tokens and sign subgraph requests as our router does.
+ * its own process, serving our committed supergraph with the configuration in router/hive/
+ * that makes it verify tokens and sign subgraph requests as our router does.
  *
  * `npx tsx bench/hive-gateway.ts` runs {@link checkHiveGateway}: both gateways in front of the
  * same subgraphs must answer the bench's operations with the same JSON.
  */
-import { spawn } from 'node:child_process';
 import diagnostics from 'node:diagnostics_channel';
 import type { Server } from 'node:http';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
@@ -21,130 +19,10 @@ import {
   postGraphQL,
   type GraphQLResponse,
 } from '@supergraph/testing';
+import { startHiveGateway, type HiveGateway } from '../router/hive/start-hive-gateway.ts';
 import { JWT_SECRET, SUBGRAPH_SECRET, seedProducts, startSystem } from '../router/test/harness.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const CONFIG = path.join(import.meta.dirname, 'hive', 'gateway.config.ts');
-const HIVE_BIN = path.join(
-  path.dirname(createRequire(import.meta.url).resolve('@graphql-hive/gateway/package.json')),
-  'dist',
-  'bin.js',
-);
-const START_TIMEOUT_MS = 60_000;
-const STOP_TIMEOUT_MS = 10_000;
-
-/** Options for {@link startHiveGateway}. */
-export type HiveGatewayOptions = {
-  /** Loopback port to serve on. */
-  port: number;
-  /** The composed supergraph to serve, e.g. router/supergraph.graphql. */
-  supergraphPath: string;
-  /** Where each subgraph (by its `@join__graph` name) really listens; replaces the SDL's URLs. */
-  subgraphUrls: Record<string, string>;
-  /** Verifies the clients' bearer tokens, as the router's JWT_SECRET. */
-  jwtSecret: string;
-  /** Signs the proof on every subgraph request, as the router's SUBGRAPH_SECRET. */
-  subgraphSecret: string;
-  /** More environment for the process: LOG_LEVEL (default warn), TRUST_PROXY_HOPS (default 0). */
-  env?: Record<string, string>;
-};
-
-export type HiveGateway = {
-  /** The GraphQL endpoint. */
-  url: string;
-  /** The process serving it, for sampling its memory from /proc. */
-  pid: number;
-  /** SIGTERM, then SIGKILL if it has not exited within 10 s. */
-  stop(): Promise<void>;
-};
-
-/** Whether `url` answers a GraphQL operation (which needs the supergraph loaded and valid). */
-async function answers(url: string): Promise<boolean> {
-  try {
-    const res = await postGraphQL<{ __typename: string }>(url, '{ __typename }');
-    return res.status === 200 && res.data?.__typename === 'Query';
-  } catch {
-    return false;
-  }
-}
-
-/** Starts the Hive Gateway CLI as a child process and resolves once it answers GraphQL. */
-export async function startHiveGateway(options: HiveGatewayOptions): Promise<HiveGateway> {
-  const url = `http://127.0.0.1:${options.port}/graphql`;
-  // BENCH_PROFILE_DIR=dir writes a CPU profile, as bench/processes.ts does for our processes.
-  const profile = process.env.BENCH_PROFILE_DIR
-    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE_DIR)}`]
-    : [];
-  const child = spawn(
-    process.execPath,
-    [
-      ...profile,
-      HIVE_BIN,
-      'supergraph',
-      path.resolve(options.supergraphPath),
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(options.port),
-      '--config-path',
-      CONFIG,
-      // One process, like our router (a FORK in the environment would otherwise apply), so
-      // that `pid` is the one serving.
-      '--fork',
-      '1',
-    ],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        LOG_LEVEL: 'warn',
-        ...options.env,
-        JWT_SECRET: options.jwtSecret,
-        SUBGRAPH_SECRET: options.subgraphSecret,
-        SUBGRAPH_URLS: JSON.stringify(options.subgraphUrls),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  // The last lines it wrote, to explain a failed start; its warnings go on to our stderr.
-  const tail: string[] = [];
-  const keep = (chunk: Buffer) => {
-    tail.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-    tail.splice(0, Math.max(0, tail.length - 40));
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', (chunk: Buffer) => {
-    keep(chunk);
-    // It writes a bare newline when it stops.
-    if (chunk.toString('utf8').trim()) process.stderr.write(chunk);
-  });
-  const exited = new Promise<number | string>((resolve) => {
-    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
-  });
-
-  async function stop(): Promise<void> {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    await exited;
-    clearTimeout(timer);
-  }
-
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  let early: number | string | undefined;
-  void exited.then((code) => (early = code));
-  while (!(await answers(url))) {
-    if (early !== undefined || Date.now() > deadline) {
-      await stop();
-      const why =
-        early !== undefined ? `exited (${early})` : `did not answer in ${START_TIMEOUT_MS} ms`;
-      throw new Error(`Hive Gateway ${why}:\n${tail.join('\n')}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return { url, pid: child.pid ?? 0, stop };
-}
 
 type Exchange = { status: number; body: unknown };
 

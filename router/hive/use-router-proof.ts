@@ -1,7 +1,8 @@
 /**
- * Teaches Hive Gateway what our router does for every request, so that the bench compares two
- * gateways doing the same work: verify the client's bearer token once, refuse a bad one with
- * 401 before the body is read, and sign every subgraph request with the router's proof.
+ * Teaches Hive Gateway what our router does for every request, so that it can stand in for the
+ * router in front of our subgraphs, which accept only signed requests: verify the client's
+ * bearer token once, refuse a bad one with 401 before the body is read, and sign every
+ * subgraph request with the router's proof.
  *
  * It imports the leaf modules that hold the token and proof code rather than the
  * `@supergraph/common` barrel: the barrel also loads Apollo Server, pino, prom-client and
@@ -16,7 +17,7 @@ import {
   type TokenKey,
 } from '../../packages/common/src/tokens.ts';
 import type { Viewer } from '../../packages/common/src/viewer.ts';
-import { clientIp } from '../../router/src/client-ip.ts';
+import { clientIp } from '../src/client-ip.ts';
 
 /** Options for {@link useRouterProof}. */
 export type RouterProofOptions = {
