@@ -9,9 +9,14 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { QUEUE_NAMES, QUEUES, workerConnection, type QueueName } from '@supergraph/queues';
+import {
+  QUEUE_NAMES,
+  QUEUES,
+  QueueEvents,
+  workerConnection,
+  type QueueName,
+} from '@supergraph/queues';
 import { freePort, SmtpSink, waitUntil } from '@supergraph/testing';
 import { settle, startJobSystem, type Auth, type JobSystem } from './harness.ts';
 

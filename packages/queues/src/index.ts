@@ -6,5 +6,5 @@ export * from './job-options.ts';
 export * from './outbox-relay.ts';
 export * from './queue-set.ts';
 export * from './worker-host.ts';
-export { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+export { DelayedError, QueueEvents, UnrecoverableError, type Job } from 'bullmq';
 export * from './sql-outbox-store.ts';
