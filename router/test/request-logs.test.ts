@@ -132,7 +132,7 @@ describe('the logger', () => {
         password: 'p1',
         input: { password: 'p2', newPassword: 'p3' },
         variables: { input: { password: 'p4' }, password: 'p5' },
-        headers: { authorization: 'Bearer t1', cookie: 'c1', 'x-subgraph-proof': 'proof1' },
+        headers: { authorization: 'Bearer t1', cookie: 'c1', 'x-supergraph-proof': 'proof1' },
         req: { headers: { authorization: 'Bearer t2' } },
         message: { html: '<p>h1</p>', text: 'body1' },
         token: 't3',
