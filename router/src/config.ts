@@ -79,18 +79,7 @@ export function loadRouterConfig(source: Record<string, string | undefined> = pr
     logLevel: raw.LOG_LEVEL,
     port: raw.ROUTER_PORT,
     subgraphUrls: { users: raw.USERS_URL, orders: raw.ORDERS_URL, tasks: raw.TASKS_URL },
-    jwtSecret: resolveSecret({
-      name: 'JWT_SECRET',
-      value: raw.JWT_SECRET,
-      production,
-      dataDir: dir,
-    }),
-    subgraphSecret: resolveSecret({
-      name: 'SUBGRAPH_SECRET',
-      value: raw.SUBGRAPH_SECRET,
-      production,
-      dataDir: dir,
-    }),
+    ...routerSecrets(raw, production, dir),
     corsOrigins,
     maxBodyBytes: raw.MAX_BODY_BYTES,
     supergraphPath: raw.SUPERGRAPH_PATH,
@@ -131,3 +120,23 @@ export function loadRouterConfig(source: Record<string, string | undefined> = pr
 }
 
 export type RouterConfig = ReturnType<typeof loadRouterConfig>;
+
+/**
+ * The token key and the subgraph proof key, shared by whatever signs for the subgraphs (the
+ * router, Apollo Router's coprocessor): required in production, made once in dev.
+ */
+export function routerSecrets(
+  raw: { JWT_SECRET?: string | undefined; SUBGRAPH_SECRET?: string | undefined },
+  production: boolean,
+  dataDir: string,
+) {
+  return {
+    jwtSecret: resolveSecret({ name: 'JWT_SECRET', value: raw.JWT_SECRET, production, dataDir }),
+    subgraphSecret: resolveSecret({
+      name: 'SUBGRAPH_SECRET',
+      value: raw.SUBGRAPH_SECRET,
+      production,
+      dataDir,
+    }),
+  };
+}

@@ -4,7 +4,13 @@
  * else over HTTP, so this is plain node:http.
  */
 import http, { type ServerResponse } from 'node:http';
-import { timeHttpRequest, type Logger, type Metrics, type ReadyCheck } from '@supergraph/common';
+import {
+  sendJson,
+  timeHttpRequest,
+  type Logger,
+  type Metrics,
+  type ReadyCheck,
+} from '@supergraph/common';
 
 /** What {@link createOpsServer} needs; index.ts builds it from the worker. */
 export type OpsServerDeps = {
@@ -14,16 +20,6 @@ export type OpsServerDeps = {
   ready: ReadyCheck;
   logger: Logger;
 };
-
-function sendJson(res: ServerResponse, status: number, body: unknown) {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-  });
-  res.end(text);
-}
 
 /** Builds the server without listening, so that tests can choose the port. */
 export function createOpsServer(deps: OpsServerDeps): http.Server {

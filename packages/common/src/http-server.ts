@@ -61,7 +61,8 @@ export type GraphQLHttpOptions<C extends BaseContext> = {
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-function sendJson(
+/** Answers with a JSON body, its length known. */
+export function sendJson(
   res: ServerResponse,
   status: number,
   body: unknown,
@@ -123,9 +124,10 @@ function graphQLParams(method: string, body: unknown, url: URL): GraphQLParams {
   };
 }
 
-class BodyTooLargeError extends Error {}
+export class BodyTooLargeError extends Error {}
 
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
+/** Reads a request body of at most `limit` bytes; a larger one rejects with BodyTooLargeError. */
+export function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > limit) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { dataDir, env, loadConfig, resolveSecret } from '@supergraph/common';
+import { dataDir, env, loadConfig } from '@supergraph/common';
+import { routerSecrets } from '../config.ts';
 
 /**
  * The coprocessor's configuration, read once from the environment. The secrets are the
@@ -25,18 +26,7 @@ export function loadCoprocessorConfig(source: Record<string, string | undefined>
     production,
     logLevel: raw.LOG_LEVEL,
     port: raw.COPROCESSOR_PORT,
-    jwtSecret: resolveSecret({
-      name: 'JWT_SECRET',
-      value: raw.JWT_SECRET,
-      production,
-      dataDir: dir,
-    }),
-    subgraphSecret: resolveSecret({
-      name: 'SUBGRAPH_SECRET',
-      value: raw.SUBGRAPH_SECRET,
-      production,
-      dataDir: dir,
-    }),
+    ...routerSecrets(raw, production, dir),
     /** Proxies in front of Apollo Router that append to X-Forwarded-For. */
     trustedProxyHops: raw.TRUST_PROXY_HOPS,
   };

@@ -6,7 +6,15 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { Counter } from 'prom-client';
-import { createMetrics, timeHttpRequest, type Logger, type Metrics } from '@supergraph/common';
+import {
+  BodyTooLargeError,
+  createMetrics,
+  readBody,
+  sendJson,
+  timeHttpRequest,
+  type Logger,
+  type Metrics,
+} from '@supergraph/common';
 import { MalformedPayloadError, Stage, parsePayload } from './protocol.ts';
 import { createStages, type StageDeps } from './stages.ts';
 
@@ -26,41 +34,6 @@ export type CoprocessorDeps = StageDeps & {
 const DEFAULT_MAX_BODY_BYTES = 2_000_000;
 
 const KNOWN_STAGES = new Set<string>(Object.values(Stage));
-
-class BodyTooLargeError extends Error {}
-
-function sendJson(res: ServerResponse, status: number, body: unknown) {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-  });
-  res.end(text);
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    if (Number(req.headers['content-length'] ?? 0) > limit) {
-      reject(new BodyTooLargeError());
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.pause();
-        reject(new BodyTooLargeError());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 /** Builds the coprocessor's HTTP server without listening, so that tests choose the port. */
 export function createCoprocessor(deps: CoprocessorDeps): http.Server {
