@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { postGraphQL } from '@supergraph/testing';
+import { metricSample, postGraphQL } from '@supergraph/testing';
 import { seedProducts, startSystem, type System } from './harness.ts';
 
 let system: System;
@@ -14,17 +14,9 @@ before(async () => {
 });
 after(() => system.stop());
 
-/** The value of one series, from Prometheus text. */
-function value(text: string, name: string, labels: Record<string, string>): number {
-  const line = text
-    .split('\n')
-    .find(
-      (l) =>
-        l.startsWith(`${name}{`) &&
-        Object.entries(labels).every(([key, v]) => l.includes(`${key}="${v}"`)),
-    );
-  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : Number.NaN;
-}
+/** The value of one series, from Prometheus text; NaN when there is none. */
+const value = (text: string, name: string, labels: Record<string, string>) =>
+  metricSample(text, name, labels) ?? Number.NaN;
 
 describe('router metrics', () => {
   it('counts operations, subgraph calls and circuit state after traffic', async () => {

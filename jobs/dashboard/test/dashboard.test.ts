@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { createServer as createTcpServer, type Socket } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
-import { PrivateRedis } from '@supergraph/testing';
+import { metricSample, PrivateRedis } from '@supergraph/testing';
 import {
   ConfigError,
   closeServer,
@@ -280,21 +280,6 @@ describe('job dashboard in production', () => {
   });
 });
 
-/** The value of the one sample of `name` whose labels include `labels`, or undefined. */
-function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
-  for (const line of text.split('\n')) {
-    const match = /^(\w+)\{([^}]*)\} (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const found = Object.fromEntries(
-      [...match[2]!.matchAll(/(\w+)="([^"]*)"/g)].map(([, key, value]) => [key, value]),
-    );
-    if (Object.entries(labels).every(([key, value]) => found[key] === value)) {
-      return Number(match[3]);
-    }
-  }
-  return undefined;
-}
-
 async function scrape(dashboard: Dashboard): Promise<string> {
   const res = await get(`${dashboard.url}/metrics`);
   assert.equal(res.status, 200);
@@ -328,20 +313,20 @@ describe('job dashboard queue depth', () => {
     for (const queue of QUEUE_NAMES) {
       for (const state of DEPTH_STATES) {
         assert.notEqual(
-          sample(text, 'jobs_queue_depth', { queue, state }),
+          metricSample(text, 'jobs_queue_depth', { queue, state }),
           undefined,
           `${queue} ${state}`,
         );
       }
     }
     const depth = (queue: string, state: string) =>
-      sample(text, 'jobs_queue_depth', { queue, state, service: 'dashboard' });
+      metricSample(text, 'jobs_queue_depth', { queue, state, service: 'dashboard' });
     assert.equal(depth(QUEUES.orderConfirmation, 'waiting'), 2);
     assert.equal(depth(QUEUES.taskReminders, 'delayed'), 1);
     assert.equal(depth(QUEUES.taskFulfilment, 'waiting'), 0);
     await confirmation.add('send-confirmation', { orderId: randomUUID() });
     assert.equal(
-      sample(await scrape(dashboard), 'jobs_queue_depth', {
+      metricSample(await scrape(dashboard), 'jobs_queue_depth', {
         queue: QUEUES.orderConfirmation,
         state: 'waiting',
       }),
@@ -357,12 +342,12 @@ describe('job dashboard queue depth', () => {
         .get(QUEUES.orderConfirmation)
         .add('send-confirmation', { orderId: randomUUID() });
       const waiting = { queue: QUEUES.orderConfirmation, state: 'waiting' };
-      assert.equal(sample(await scrape(dashboard), 'jobs_queue_depth', waiting), 1);
+      assert.equal(metricSample(await scrape(dashboard), 'jobs_queue_depth', waiting), 1);
       await redis.down();
       const started = Date.now();
       const text = await scrape(dashboard);
       assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
-      assert.equal(sample(text, 'jobs_queue_depth', waiting), 1);
+      assert.equal(metricSample(text, 'jobs_queue_depth', waiting), 1);
       assert.match(text, /^process_cpu_user_seconds_total/m);
       await redis.up();
       // The dashboard's stop obliterates the queues, which needs Redis back.

@@ -6,6 +6,7 @@
 import http, { type ServerResponse } from 'node:http';
 import {
   sendJson,
+  serveOperational,
   timeHttpRequest,
   type Logger,
   type Metrics,
@@ -32,25 +33,7 @@ export function createOpsServer(deps: OpsServerDeps): http.Server {
       sendJson(res, 404, { error: 'not found' });
       return;
     }
-    switch (path) {
-      case '/health':
-        sendJson(res, 200, { status: 'ok' });
-        return;
-      case '/ready': {
-        const failures = await deps.ready().catch((error: unknown) => ({ ready: String(error) }));
-        const ok = Object.keys(failures).length === 0;
-        sendJson(res, ok ? 200 : 503, ok ? { status: 'ready' } : { status: 'not ready', failures });
-        return;
-      }
-      case '/metrics': {
-        const text = await metrics.registry.metrics();
-        res.writeHead(200, { 'content-type': metrics.registry.contentType });
-        res.end(text);
-        return;
-      }
-      default:
-        sendJson(res, 404, { error: 'not found' });
-    }
+    if (!(await serveOperational(path, res, deps))) sendJson(res, 404, { error: 'not found' });
   }
 
   return http.createServer((req, res) => {

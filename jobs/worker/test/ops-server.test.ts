@@ -7,25 +7,14 @@ import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { closeServer, createLogger, listen } from '@supergraph/common';
 import { DEPTH_STATES, QUEUE_NAMES, QUEUES } from '@supergraph/queues';
-import { PrivateRedis, SmtpSink, waitUntil } from '@supergraph/testing';
+import { metricSample, PrivateRedis, SmtpSink, waitUntil } from '@supergraph/testing';
 import { createOpsServer } from '../src/ops-server.ts';
 import type { Worker } from '../src/worker.ts';
 import { startJobSystem, waitForEmailState, type JobSystem } from './harness.ts';
 
 /** The value of the one sample of `name` whose labels include `labels`; 0 when there is none. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number {
-  for (const line of text.split('\n')) {
-    const match = /^(\w+)\{([^}]*)\} (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const found = Object.fromEntries(
-      [...match[2]!.matchAll(/(\w+)="([^"]*)"/g)].map(([, key, value]) => [key, value]),
-    );
-    if (Object.entries(labels).every(([key, value]) => found[key] === value)) {
-      return Number(match[3]);
-    }
-  }
-  return 0;
-}
+const sample = (text: string, name: string, labels: Record<string, string> = {}) =>
+  metricSample(text, name, labels) ?? 0;
 
 const confirmation = { queue: QUEUES.orderConfirmation, job: 'send-confirmation' };
 

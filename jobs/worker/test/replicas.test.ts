@@ -17,7 +17,7 @@ import {
   workerConnection,
   type QueueName,
 } from '@supergraph/queues';
-import { freePort, SmtpSink, waitUntil } from '@supergraph/testing';
+import { freePort, metricSample, SmtpSink, waitUntil } from '@supergraph/testing';
 import { settle, startJobSystem, type Auth, type JobSystem } from './harness.ts';
 
 /** SMTP connections per process: more messages than this on the wire at once means both send. */
@@ -31,17 +31,8 @@ const EMAIL_CONCURRENCY = 10;
 type Replica = { name: string; child: ChildProcess; base: string };
 
 /** The value of the sample of `name` whose labels include `labels`; 0 before the first one. */
-function sample(text: string, name: string, labels: Record<string, string>): number {
-  for (const line of text.split('\n')) {
-    const match = /^(\w+)\{([^}]*)\} (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const found = new Set(match[2]!.split(','));
-    if (Object.entries(labels).every(([key, value]) => found.has(`${key}="${value}"`))) {
-      return Number(match[3]);
-    }
-  }
-  return 0;
-}
+const sample = (text: string, name: string, labels: Record<string, string>) =>
+  metricSample(text, name, labels) ?? 0;
 
 async function confirmationsCompleted(replica: Replica): Promise<number> {
   const res = await fetch(`${replica.base}/metrics`);

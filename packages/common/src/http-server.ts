@@ -184,6 +184,37 @@ function toHeaderMap(req: IncomingMessage): HeaderMap {
   return headers;
 }
 
+/**
+ * Answers the endpoints every process serves, the same everywhere: `/health` (alive), `/ready`
+ * (200, or 503 naming each failing dependency) and `/metrics` (Prometheus text). Resolves false
+ * for any other path, which is the caller's to answer.
+ */
+export async function serveOperational(
+  path: string,
+  res: ServerResponse,
+  { ready, metrics }: { ready: ReadyCheck; metrics: Metrics },
+): Promise<boolean> {
+  switch (path) {
+    case '/health':
+      sendJson(res, 200, { status: 'ok' });
+      return true;
+    case '/ready': {
+      const failures = await ready().catch((error: unknown) => ({ ready: String(error) }));
+      const ok = Object.keys(failures).length === 0;
+      sendJson(res, ok ? 200 : 503, ok ? { status: 'ready' } : { status: 'not ready', failures });
+      return true;
+    }
+    case '/metrics': {
+      const text = await metrics.registry.metrics();
+      res.writeHead(200, { 'content-type': metrics.registry.contentType });
+      res.end(text);
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
 export function createGraphQLHttpServer<C extends BaseContext>(
   options: GraphQLHttpOptions<C>,
 ): http.Server {
@@ -281,22 +312,8 @@ export function createGraphQLHttpServer<C extends BaseContext>(
         }
         await handleGraphQL(req, res, url);
         return;
-      case '/health':
-        sendJson(res, 200, { status: 'ok' });
-        return;
-      case '/ready': {
-        const failures = await options
-          .ready()
-          .catch((error: unknown) => ({ ready: String(error) }));
-        const ok = Object.keys(failures).length === 0;
-        sendJson(res, ok ? 200 : 503, ok ? { status: 'ready' } : { status: 'not ready', failures });
-        return;
-      }
-      case '/metrics':
-        res.writeHead(200, { 'content-type': metrics.registry.contentType });
-        res.end(await metrics.registry.metrics());
-        return;
       default: {
+        if (await serveOperational(url.pathname, res, options)) return;
         const extra = options.routes?.[url.pathname];
         if (extra) {
           await extra(req, res);

@@ -8,3 +8,4 @@ export * from './reference-operations.ts';
 export * from './span-collector.ts';
 export * from './job-payload.ts';
 export * from './readiness.ts';
+export * from './prometheus.ts';

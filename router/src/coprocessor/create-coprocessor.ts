@@ -11,6 +11,7 @@ import {
   createMetrics,
   readBody,
   sendJson,
+  serveOperational,
   timeHttpRequest,
   type Logger,
   type Metrics,
@@ -81,6 +82,9 @@ export function createCoprocessor(deps: CoprocessorDeps): http.Server {
     }
   }
 
+  // It depends on nothing but its secrets, which start-up has already checked.
+  const ready = async () => ({});
+
   async function route(req: IncomingMessage, res: ServerResponse) {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const method = req.method ?? 'GET';
@@ -99,20 +103,8 @@ export function createCoprocessor(deps: CoprocessorDeps): http.Server {
       sendJson(res, 404, { error: 'not found' });
       return;
     }
-    switch (path) {
-      case '/health':
-        sendJson(res, 200, { status: 'ok' });
-        return;
-      case '/ready':
-        // It depends on nothing but its secrets, which start-up has already checked.
-        sendJson(res, 200, { status: 'ready' });
-        return;
-      case '/metrics':
-        res.writeHead(200, { 'content-type': metrics.registry.contentType });
-        res.end(await metrics.registry.metrics());
-        return;
-      default:
-        sendJson(res, 404, { error: 'not found' });
+    if (!(await serveOperational(path, res, { ready, metrics }))) {
+      sendJson(res, 404, { error: 'not found' });
     }
   }
 

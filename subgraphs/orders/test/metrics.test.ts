@@ -6,24 +6,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createOperationLabeler, statementKind } from '@supergraph/common';
 import type { Product } from '@supergraph/prisma/orders';
+import { metricSamples } from '@supergraph/testing';
 import { customer, placeOrder, seedProducts, startOrders, type Harness } from './harness.ts';
 
-/** The sum of a metric's samples whose labels include all of `labels`. */
+/** The sum of a metric's samples whose labels include all of `labels`; NaN when there are none. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number {
-  let sum = 0;
-  let found = false;
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const given = Object.fromEntries(
-      [...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]),
-    );
-    if (Object.entries(labels).every(([key, value]) => given[key] === value)) {
-      sum += Number(match[3]);
-      found = true;
-    }
-  }
-  return found ? sum : Number.NaN;
+  const values = metricSamples(text, name, labels);
+  return values.length === 0 ? Number.NaN : values.reduce((sum, v) => sum + v, 0);
 }
 
 const PRODUCTS = /* GraphQL */ `
