@@ -7,7 +7,13 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { createMetrics, timeHttpRequest, type Logger, type ReadyCheck } from '@supergraph/common';
+import {
+  createMetrics,
+  serveOperational,
+  timeHttpRequest,
+  type Logger,
+  type ReadyCheck,
+} from '@supergraph/common';
 import { registerQueueDepth, type QueueSet } from '@supergraph/queues';
 import { createDashboardAuth, type BasicCredentials } from './auth.ts';
 
@@ -46,16 +52,8 @@ export function createServer(deps: DashboardDeps) {
   });
 
   // Outside the auth: probes and scrapers carry no credentials, and none of these reveal jobs.
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/ready', async (_req, res) => {
-    const failures = await deps.ready().catch((error: unknown) => ({ ready: String(error) }));
-    const ok = Object.keys(failures).length === 0;
-    res.status(ok ? 200 : 503).json(ok ? { status: 'ready' } : { status: 'not ready', failures });
-  });
-  app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  app.get(['/health', '/ready', '/metrics'], async (req, res) => {
+    await serveOperational(req.path, res, { ready: deps.ready, metrics });
   });
   app.get('/', (_req, res) => {
     res.redirect(302, BASE_PATH);
