@@ -24,7 +24,7 @@
 # React (~25 MB, a development page of the router), the test helpers' mail parser and SMTP
 # server. So each image gets only the packages its bundle imports, with their dependencies,
 # copied from that one install (image-deps.mjs below, at the same paths, so Node resolves
-# them exactly as in the full install): 30 to 70 MB each, on the ~200 MB node:20 slim base.
+# them exactly as in the full install): 30 to 70 MB each, on the ~200 MB node:24 slim base.
 # The copy is checked while building: every import of the bundle resolves, and the bundle
 # loads completely and stops at its configuration check; a package missing from the image
 # fails the build, not the container.
@@ -33,7 +33,7 @@
 # (every process drains on SIGTERM) and reaps the children the migration spawns. The code is
 # owned by root: the processes cannot change it.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---- the lockfile and every workspace's manifest: installs depend on these alone, so a
 # source change does not re-run them.

@@ -47,7 +47,7 @@ await build({
   bundle: true,
   format: 'esm',
   platform: 'node',
-  target: 'node20',
+  target: 'node22',
   sourcemap: true,
   plugins: [externalNpmPackages],
   // Bundled CommonJS packages call require(), which an ES module does not have.

@@ -1,25 +1,28 @@
 /**
- * An offline GraphQL explorer: GraphiQL and React served from the router's own dependencies,
- * so exploring works without reaching any CDN.
+ * The offline explorer at `/graphiql` (dev only): GraphiQL as bundled into `explorer/dist/`
+ * by `src/cli/bundle-explorer.ts`, so exploring works without reaching any CDN.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createRequire } from 'node:module';
+import path from 'node:path';
 
-const require = createRequire(import.meta.url);
+const DEFAULT_BUNDLE_DIR = path.resolve(import.meta.dirname, '..', 'explorer', 'dist');
 
-const ASSETS: Record<string, { file: string; type: string }> = {
-  'react.js': { file: 'react/umd/react.production.min.js', type: 'text/javascript' },
-  'react-dom.js': { file: 'react-dom/umd/react-dom.production.min.js', type: 'text/javascript' },
-  'graphiql.js': { file: 'graphiql/graphiql.min.js', type: 'text/javascript' },
-  'graphiql.css': { file: 'graphiql/graphiql.min.css', type: 'text/css' },
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.ttf': 'font/ttf',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
 };
 
 const PAGE = /* HTML */ `<!doctype html>
   <html lang="en">
     <head>
       <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>Supergraph · GraphiQL</title>
+      <link rel="icon" href="data:," />
       <link rel="stylesheet" href="/graphiql/graphiql.css" />
       <style>
         body {
@@ -33,47 +36,48 @@ const PAGE = /* HTML */ `<!doctype html>
     </head>
     <body>
       <div id="graphiql">Loading…</div>
-      <script src="/graphiql/react.js"></script>
-      <script src="/graphiql/react-dom.js"></script>
-      <script src="/graphiql/graphiql.js"></script>
-      <script src="/graphiql/start.js"></script>
+      <script type="module" src="/graphiql/graphiql.js"></script>
     </body>
   </html>`;
 
-const START = `
-const fetcher = GraphiQL.createFetcher({ url: '/graphql' });
-const root = ReactDOM.createRoot(document.getElementById('graphiql'));
-root.render(React.createElement(GraphiQL, {
-  fetcher,
-  defaultEditorToolsVisibility: true,
-  defaultHeaders: '{\\n  "Authorization": "Bearer <token from logIn>"\\n}',
-  defaultQuery: '# Log in, then paste the token into the Headers tab.\\nmutation LogIn {\\n  logIn(email: "customer@example.com", password: "supergraph-customer") { token }\\n}\\n',
-}));
-`;
+const MISSING = /* HTML */ `<!doctype html>
+  <html lang="en">
+    <head>
+      <meta charset="utf-8" />
+      <title>Supergraph · GraphiQL</title>
+    </head>
+    <body>
+      <h1>The explorer is not built</h1>
+      <p>Run <code>npm run generate</code> (or restart <code>npm run dev</code>), then reload.</p>
+    </body>
+  </html>`;
 
-export function createGraphiqlRoutes() {
-  const cache = new Map<string, Buffer>();
-  const load = (file: string) => {
-    let body = cache.get(file);
-    if (!body) {
-      body = readFileSync(require.resolve(file));
-      cache.set(file, body);
-    }
-    return body;
-  };
-  const send = (res: ServerResponse, type: string, body: string | Buffer) => {
-    res.writeHead(200, {
-      'content-type': `${type}; charset=utf-8`,
-      'cache-control': 'public, max-age=3600',
+type Route = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** Routes for the page and every bundled file, read from disk once each. */
+export function createGraphiqlRoutes(bundleDir = DEFAULT_BUNDLE_DIR): Record<string, Route> {
+  const send = (res: ServerResponse, status: number, type: string, body: string | Buffer) => {
+    res.writeHead(status, {
+      'content-type': type,
+      // The bundle's names stay the same across rebuilds: a browser revalidates every load.
+      'cache-control': 'no-cache',
     });
     res.end(body);
   };
-  const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {
-    '/graphiql': (_req, res) => send(res, 'text/html', PAGE),
-    '/graphiql/start.js': (_req, res) => send(res, 'text/javascript', START),
+  if (!existsSync(path.join(bundleDir, 'graphiql.js'))) {
+    return { '/graphiql': (_req, res) => send(res, 503, 'text/html; charset=utf-8', MISSING) };
+  }
+  const routes: Record<string, Route> = {
+    '/graphiql': (_req, res) => send(res, 200, 'text/html; charset=utf-8', PAGE),
   };
-  for (const [name, asset] of Object.entries(ASSETS)) {
-    routes[`/graphiql/${name}`] = (_req, res) => send(res, asset.type, load(asset.file));
+  for (const file of readdirSync(bundleDir)) {
+    const type = TYPES[path.extname(file)];
+    if (!type) continue;
+    let body: Buffer | undefined;
+    routes[`/graphiql/${file}`] = (_req, res) => {
+      body ??= readFileSync(path.join(bundleDir, file));
+      send(res, 200, type, body);
+    };
   }
   return routes;
 }

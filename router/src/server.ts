@@ -6,7 +6,6 @@ import {
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginInlineTraceDisabled,
 } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import {
   createGraphQLHttpServer,
   createMetrics,
@@ -23,6 +22,7 @@ import type { RouterContext } from './context.ts';
 import { corsPolicy } from './cors.ts';
 import { createRouterFormatError } from './format-router-error.ts';
 import { createGraphiqlRoutes } from './graphiql.ts';
+import { landingPageWithOfflineExplorer } from './landing-page.ts';
 import { costLimitPlugin } from './limits/cost-limit-plugin.ts';
 import type { OperationLimits } from './limits/operation-limits.ts';
 import { createQueryGuard } from './limits/query-guard.ts';
@@ -138,7 +138,7 @@ export async function createServer(deps: RouterDeps) {
     plugins: [
       production
         ? ApolloServerPluginLandingPageDisabled()
-        : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+        : landingPageWithOfflineExplorer(),
       ApolloServerPluginInlineTraceDisabled(),
       costLimitPlugin(deps.limits),
       routerMetrics.plugin,

@@ -1,0 +1,45 @@
+/**
+ * The offline explorer's page script: GraphiQL pointed at this router, with everything it
+ * loads (React, Monaco and its workers, styles, fonts) served by the router itself, so that
+ * exploring the graph needs no CDN.
+ */
+import { createGraphiQLFetcher } from '@graphiql/toolkit';
+import { GraphiQL } from 'graphiql';
+import 'graphiql/style.css';
+import { createElement } from 'react';
+import { createRoot } from 'react-dom/client';
+
+// Monaco asks for a worker per language; each is a file of its own beside this script.
+globalThis.MonacoEnvironment = {
+  getWorker(_workerId: string, label: string) {
+    const file =
+      label === 'graphql' ? 'graphql.worker.js' : label === 'json' ? 'json.worker.js' : 'editor.worker.js';
+    return new Worker(new URL(file, import.meta.url));
+  },
+};
+
+const DEFAULT_QUERY = `# Anyone may log in and read the catalogue. For the rest, run LogIn, then put its token
+# in the Headers tab below:   { "Authorization": "Bearer <token>" }
+mutation LogIn {
+  logIn(email: "customer@example.com", password: "supergraph-customer") {
+    token
+    user { id name role }
+  }
+}
+
+query Catalogue {
+  products(first: 5) {
+    edges { node { id name priceCents currency } }
+  }
+}
+`;
+
+const container = document.getElementById('graphiql');
+if (!container) throw new Error('the page has no #graphiql element');
+createRoot(container).render(
+  createElement(GraphiQL, {
+    fetcher: createGraphiQLFetcher({ url: new URL('/graphql', location.href).toString() }),
+    defaultEditorToolsVisibility: true,
+    defaultQuery: DEFAULT_QUERY,
+  }),
+);
