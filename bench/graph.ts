@@ -17,12 +17,12 @@ import {
 import { startHiveGateway } from '../router/hive/start-hive-gateway.ts';
 import { runLoad, type LoadRequest, type LoadResult } from './load.ts';
 import { BENCH_JWT_SECRET, BENCH_SUBGRAPH_SECRET, startProcesses } from './processes.ts';
-import { seedBenchData } from './seed-data.ts';
+import { seedBenchData, type Seeded } from './seed-data.ts';
 
-const CONNECTIONS = Number(process.env.BENCH_CONCURRENCY ?? 50);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+export const CONNECTIONS = Number(process.env.BENCH_CONCURRENCY ?? 50);
+export const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
-const WARMUP_SECONDS = 2;
+export const WARMUP_SECONDS = 2;
 const VIEWERS = 500;
 const SUPERGRAPH = path.resolve(import.meta.dirname, '../router/supergraph.graphql');
 // BENCH_PROFILE_DIR=dir writes a CPU profile of Hive too, as bench/processes.ts does for ours.
@@ -32,7 +32,7 @@ const PROFILE_ARGS = process.env.BENCH_PROFILE_DIR
 
 type TargetName = 'router' | 'hive' | 'direct';
 type Row = { operation: string; target: TargetName } & LoadResult;
-type Operation = {
+export type Operation = {
   name: string;
   query: string;
   variables?: Record<string, unknown>;
@@ -42,8 +42,71 @@ type Operation = {
   direct?: 'users' | 'orders';
 };
 
-function average(values: number[]): number {
+export function average(values: number[]): number {
   return Math.round((values.reduce((a, b) => a + b, 0) / Math.max(1, values.length)) * 100) / 100;
+}
+
+/** The runs of one (operation, target) pair as one figure each: means, and total counts. */
+export function combine(runs: LoadResult[]): LoadResult {
+  return {
+    rps: Math.round(average(runs.map((r) => r.rps))),
+    p50: average(runs.map((r) => r.p50)),
+    p95: average(runs.map((r) => r.p95)),
+    p99: average(runs.map((r) => r.p99)),
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+    requests: runs.reduce((sum, r) => sum + r.requests, 0),
+    peakRssMb: Math.max(...runs.map((r) => r.peakRssMb ?? 0)),
+  };
+}
+
+/**
+ * A seeded database's bench operations, each sent by many users: every staff member, and
+ * 500 customers.
+ */
+export async function benchOperations(seeded: Seeded) {
+  const key = tokenKey(BENCH_JWT_SECRET);
+  const customers: Viewer[] = seeded.customerIds
+    .slice(0, VIEWERS)
+    .map((id) => ({ id, role: 'CUSTOMER' as const }));
+  const staff: Viewer[] = seeded.staffIds.map((id) => ({ id, role: 'STAFF' as const }));
+  const tokens = new Map<Viewer, string>();
+  for (const viewer of [...customers, ...staff]) {
+    tokens.set(viewer, await issueToken(key, viewer, 3600));
+  }
+  const operations: Operation[] = [
+    { name: 'me', query: '{ me { id name } }', viewers: customers, direct: 'users' },
+    { name: 'staff list page', query: STAFF_LIST_PAGE, viewers: staff },
+    { name: 'customer dashboard', query: CUSTOMER_DASHBOARD, viewers: customers },
+    {
+      name: 'placeOrder',
+      query: 'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id totalCents } }',
+      variables: { input: { items: [{ productId: seeded.productIds[0], quantity: 1 }] } },
+      viewers: customers,
+      direct: 'orders',
+    },
+  ];
+  return {
+    operations,
+    /** The operation sent through the gateway at `url`, each viewer with their token. */
+    throughGateway(operation: Operation, url: string): LoadRequest {
+      return {
+        url,
+        headerSets: operation.viewers.map((viewer) => ({
+          authorization: `Bearer ${tokens.get(viewer)}`,
+        })),
+        body: JSON.stringify({ query: operation.query, variables: operation.variables }),
+      };
+    },
+  };
+}
+
+export function machine() {
+  return {
+    cpus: os.cpus().length,
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+  };
 }
 
 export async function benchGraph() {
@@ -62,34 +125,11 @@ export async function benchGraph() {
     nodeArgs: PROFILE_ARGS,
   });
   try {
-    const key = tokenKey(BENCH_JWT_SECRET);
-    // Load comes from many users: every staff member, and 500 customers.
-    const customers: Viewer[] = seeded.customerIds
-      .slice(0, VIEWERS)
-      .map((id) => ({ id, role: 'CUSTOMER' as const }));
-    const staff: Viewer[] = seeded.staffIds.map((id) => ({ id, role: 'STAFF' as const }));
-    const tokens = new Map<Viewer, string>();
-    for (const viewer of [...customers, ...staff]) {
-      tokens.set(viewer, await issueToken(key, viewer, 3600));
-    }
-    const operations: Operation[] = [
-      { name: 'me', query: '{ me { id name } }', viewers: customers, direct: 'users' },
-      { name: 'staff list page', query: STAFF_LIST_PAGE, viewers: staff },
-      { name: 'customer dashboard', query: CUSTOMER_DASHBOARD, viewers: customers },
-      {
-        name: 'placeOrder',
-        query:
-          'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id totalCents } }',
-        variables: { input: { items: [{ productId: seeded.productIds[0], quantity: 1 }] } },
-        viewers: customers,
-        direct: 'orders',
-      },
-    ];
+    const { operations, throughGateway } = await benchOperations(seeded);
     const gateways = { router: system.url, hive: hive.url };
     const pids = { router: [system.pids.router], hive: [hive.pid], direct: [] as number[] };
 
     async function measure(operation: Operation, target: TargetName, seconds: number) {
-      const body = JSON.stringify({ query: operation.query, variables: operation.variables });
       const request: LoadRequest =
         target === 'direct'
           ? {
@@ -98,15 +138,9 @@ export async function benchGraph() {
               headerSets: operation.viewers.map((viewer) => ({
                 'x-supergraph-proof': createProof(BENCH_SUBGRAPH_SECRET, viewer),
               })),
-              body,
+              body: JSON.stringify({ query: operation.query, variables: operation.variables }),
             }
-          : {
-              url: gateways[target],
-              headerSets: operation.viewers.map((viewer) => ({
-                authorization: `Bearer ${tokens.get(viewer)}`,
-              })),
-              body,
-            };
+          : throughGateway(operation, gateways[target]);
       return runLoad(request, {
         connections: CONNECTIONS,
         seconds,
@@ -140,17 +174,7 @@ export async function benchGraph() {
       for (const target of ['router', 'hive', 'direct'] as const) {
         const mine = runs.filter((r) => r.operation === operation.name && r.target === target);
         if (mine.length === 0) continue;
-        rows.push({
-          operation: operation.name,
-          target,
-          rps: Math.round(average(mine.map((r) => r.rps))),
-          p50: average(mine.map((r) => r.p50)),
-          p95: average(mine.map((r) => r.p95)),
-          p99: average(mine.map((r) => r.p99)),
-          errors: mine.reduce((sum, r) => sum + r.errors, 0),
-          requests: mine.reduce((sum, r) => sum + r.requests, 0),
-          peakRssMb: Math.max(...mine.map((r) => r.peakRssMb ?? 0)),
-        });
+        rows.push({ operation: operation.name, target, ...combine(mine) });
       }
     }
     const ratios = operations.map((operation) => {
@@ -168,14 +192,8 @@ export async function benchGraph() {
     });
     console.table(rows);
     console.table(ratios);
-    const machine = {
-      cpus: os.cpus().length,
-      cpu: os.cpus()[0]?.model ?? 'unknown',
-      memoryGb: Math.round(os.totalmem() / 2 ** 30),
-      node: process.version,
-    };
     return {
-      machine,
+      machine: machine(),
       connections: CONNECTIONS,
       seconds: SECONDS,
       rounds: ROUNDS,

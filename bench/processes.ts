@@ -30,7 +30,16 @@ async function healthy(base: string): Promise<boolean> {
   }
 }
 
-export async function startProcesses(databaseUrl: string): Promise<Processes> {
+export type ProcessOptions = {
+  /** The Node binary every process runs on; the one running the bench unless given. */
+  node?: string;
+};
+
+export async function startProcesses(
+  databaseUrl: string,
+  options: ProcessOptions = {},
+): Promise<Processes> {
+  const node = options.node ?? process.execPath;
   const ports = {
     router: await freePort(),
     users: await freePort(),
@@ -68,7 +77,7 @@ export async function startProcesses(databaseUrl: string): Promise<Processes> {
     : [];
   const start = (entry: string, extra: Record<string, string> = {}) => {
     const args = [...profile, '--import', 'tsx', path.join(ROOT, entry)];
-    const child = spawn(process.execPath, args, {
+    const child = spawn(node, args, {
       env: { ...process.env, ...env, ...extra },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
@@ -81,11 +90,36 @@ export async function startProcesses(databaseUrl: string): Promise<Processes> {
     tasks: start('subgraphs/tasks/src/index.ts').pid ?? 0,
     router: start('router/src/index.ts').pid ?? 0,
   };
-  for (const port of Object.values(ports)) {
-    await waitUntil(() => healthy(`http://127.0.0.1:${port}`), {
-      timeoutMs: 60_000,
-      what: `a service on port ${port}`,
-    });
+  const stop = async () => {
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+  };
+  try {
+    for (const port of Object.values(ports)) {
+      await waitUntil(
+        () => {
+          const dead = children.find((c) => c.exitCode !== null || c.signalCode !== null);
+          if (dead) throw new Error(`${dead.spawnargs.join(' ')} exited before it was healthy`);
+          return healthy(`http://127.0.0.1:${port}`);
+        },
+        {
+          timeoutMs: 60_000,
+          what: `a service on port ${port}`,
+        },
+      );
+    }
+  } catch (error) {
+    // The caller gets no handle to stop them with: a failed start must not leave processes behind.
+    await stop();
+    throw error;
   }
   return {
     url: `http://127.0.0.1:${ports.router}/graphql`,
@@ -93,17 +127,6 @@ export async function startProcesses(databaseUrl: string): Promise<Processes> {
     env,
     pids,
     spawn: start,
-    async stop() {
-      await Promise.all(
-        children.map(
-          (child) =>
-            new Promise<void>((resolve) => {
-              if (child.exitCode !== null || child.signalCode !== null) return resolve();
-              child.once('exit', () => resolve());
-              child.kill('SIGTERM');
-            }),
-        ),
-      );
-    },
+    stop,
   };
 }

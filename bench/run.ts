@@ -1,22 +1,26 @@
 /**
- * `npm run bench [graph|jobs]`: each section prints its table and ratios; the figures of the
- * run go to bench/results/ as JSON.
+ * `npm run bench [graph|jobs|node]`: each section prints its table and ratios; the figures of
+ * the run go to bench/results/ as JSON.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { benchGraph, graphSummary } from './graph.ts';
 import { benchJobs } from './jobs.ts';
+import { benchNodes, nodeSummary } from './node.ts';
 
 const wanted = new Set(process.argv.slice(2));
 const run = (section: string) => wanted.size === 0 || wanted.has(section);
 const report: Record<string, unknown> = { at: new Date().toISOString() };
 
-let summary = '';
+const summaries: string[] = [];
+const summarise = (summary: string) => {
+  summaries.push(summary);
+  console.log(`\n${summary}`);
+};
 if (run('graph')) {
   const graph = await benchGraph();
   report.graph = graph;
-  summary = graphSummary(graph);
-  console.log(`\n${summary}`);
+  summarise(graphSummary(graph));
 }
 if (run('jobs')) {
   const jobs = await benchJobs();
@@ -26,8 +30,15 @@ if (run('jobs')) {
   );
   report.jobs = jobs;
 }
+if (run('node')) {
+  const nodes = await benchNodes();
+  report.node = nodes;
+  if (!('skipped' in nodes)) summarise(nodeSummary(nodes));
+}
 const dir = path.resolve(import.meta.dirname, 'results');
 mkdirSync(dir, { recursive: true });
 const stamp = String(report.at).replaceAll(':', '-');
 writeFileSync(path.join(dir, `bench-${stamp}.json`), JSON.stringify(report, null, 2));
-if (summary) writeFileSync(path.join(dir, `bench-${stamp}.md`), `${summary}\n`);
+if (summaries.length > 0) {
+  writeFileSync(path.join(dir, `bench-${stamp}.md`), `${summaries.join('\n\n')}\n`);
+}

@@ -29,6 +29,8 @@ const MIN_DELAY_MS = 500;
 const MAX_DELAY_MS = 10_000;
 /** A process that stayed up this long was healthy: its next crash restarts it quickly again. */
 const HEALTHY_AFTER_MS = 10_000;
+// The project's own tsx, wherever the service's folder is.
+const TSX = import.meta.resolve('tsx');
 
 let child: ChildProcess | null = null;
 let startedAt = 0;
@@ -43,7 +45,7 @@ function log(message: string) {
 function start() {
   pendingStart = null;
   startedAt = Date.now();
-  const current = spawn(process.execPath, ['--import', 'tsx', entry!], { stdio: 'inherit' });
+  const current = spawn(process.execPath, ['--import', TSX, entry!], { stdio: 'inherit' });
   child = current;
   current.on('exit', (code, signal) => {
     if (child !== current) return;

@@ -8,18 +8,24 @@ import { GraphiQL } from 'graphiql';
 import 'graphiql/style.css';
 import { createElement } from 'react';
 import { createRoot } from 'react-dom/client';
+import type { Environment } from 'monaco-editor';
 
 // Monaco asks for a worker per language; each is a file of its own beside this script.
-globalThis.MonacoEnvironment = {
+const monacoEnvironment: Environment = {
   getWorker(_workerId: string, label: string) {
     const file =
-      label === 'graphql' ? 'graphql.worker.js' : label === 'json' ? 'json.worker.js' : 'editor.worker.js';
+      label === 'graphql'
+        ? 'graphql.worker.js'
+        : label === 'json'
+          ? 'json.worker.js'
+          : 'editor.worker.js';
     return new Worker(new URL(file, import.meta.url));
   },
 };
+window.MonacoEnvironment = monacoEnvironment;
 
-const DEFAULT_QUERY = `# Anyone may log in and read the catalogue. For the rest, run LogIn, then put its token
-# in the Headers tab below:   { "Authorization": "Bearer <token>" }
+const DEFAULT_QUERY = `# Run LogIn, then add its token under Headers:
+#   { "Authorization": "Bearer <token>" }
 mutation LogIn {
   logIn(email: "customer@example.com", password: "supergraph-customer") {
     token

@@ -136,9 +136,7 @@ export async function createServer(deps: RouterDeps) {
             ttl: null,
           },
     plugins: [
-      production
-        ? ApolloServerPluginLandingPageDisabled()
-        : landingPageWithOfflineExplorer(),
+      production ? ApolloServerPluginLandingPageDisabled() : landingPageWithOfflineExplorer(),
       ApolloServerPluginInlineTraceDisabled(),
       costLimitPlugin(deps.limits),
       routerMetrics.plugin,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildSchema, parse, type OperationDefinitionNode } from 'graphql';
+import { buildSchema, getIntrospectionQuery, parse, type OperationDefinitionNode } from 'graphql';
 import { estimateCost } from '../src/limits/estimate-cost.ts';
 import { measureDocument } from '../src/limits/measure-operation.ts';
 import { DEFAULT_LIMITS } from '../src/limits/operation-limits.ts';
@@ -103,6 +103,38 @@ describe('operation shape', () => {
       parse(`{ me { ...A } } fragment A on User { id ...B } fragment B on User { ...A }`),
     );
     assert.equal(shape.depth, 2);
+  });
+});
+
+describe('introspection', () => {
+  const guard = createQueryGuard(DEFAULT_LIMITS);
+  const code = (query: string) => {
+    const verdict = guard.check(query);
+    return verdict.ok ? 'ok' : verdict.code;
+  };
+
+  it("lets an explorer's full introspection query through the default limits", () => {
+    const full = getIntrospectionQuery({
+      descriptions: true,
+      specifiedByUrl: true,
+      directiveIsRepeatable: true,
+      schemaDescription: true,
+      inputValueDeprecation: true,
+      oneOf: true,
+    });
+    assert.equal(code(full), 'ok');
+    assert.equal(code(getIntrospectionQuery()), 'ok');
+  });
+
+  it('counts ofType as depth everywhere but under __schema and __type', () => {
+    const chain = (levels: number) => `${'ofType { '.repeat(levels)}name${' }'.repeat(levels)}`;
+    assert.equal(measureDocument(parse(`{ __type(name: "Order") { ${chain(9)} } }`)).depth, 2);
+    assert.equal(measureDocument(parse(`{ me { ${chain(9)} } }`)).depth, 11);
+  });
+
+  it('still refuses introspection that nests types within fields past the depth limit', () => {
+    const nested = `{ __type(name: "Order") { ${'fields { type { '.repeat(6)}name${' } }'.repeat(6)} } }`;
+    assert.equal(code(nested), 'MAX_DEPTH_LIMIT');
   });
 });
 

@@ -9,7 +9,13 @@ import { once } from 'node:events';
 import { createServer as createTcpServer, type Socket } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
-import { metricSample, PrivateRedis } from '@supergraph/testing';
+import {
+  launchBrowser,
+  metricSample,
+  pageProblems,
+  PrivateRedis,
+  screenshot,
+} from '@supergraph/testing';
 import {
   ConfigError,
   closeServer,
@@ -154,6 +160,43 @@ describe('job dashboard in development', () => {
     assert.deepEqual(queues.map((q) => q.name).sort(), [...QUEUE_NAMES].sort());
     const confirmation = queues.find((q) => q.name === QUEUES.orderConfirmation);
     assert.equal(confirmation?.counts.waiting, 1);
+  });
+
+  it('renders its queues, and a queue with its waiting job, in a browser', async (t) => {
+    const browser = await launchBrowser();
+    if ('skip' in browser) return t.skip(browser.skip);
+    try {
+      const dashboard = await startDashboard({ production: false });
+      await dashboard.queues
+        .get(QUEUES.orderConfirmation)
+        .add('send-confirmation', { orderId: randomUUID() });
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      const problems = pageProblems(page);
+      await page.goto(`${dashboard.url}/queues`);
+      for (const name of QUEUE_NAMES) {
+        await page
+          .getByRole('link', { name: new RegExp(name) })
+          .first()
+          .waitFor();
+      }
+      await screenshot(page, 'dashboard');
+      await page
+        .getByRole('link', { name: new RegExp(QUEUES.orderConfirmation) })
+        .first()
+        .click();
+      await page.getByText('send-confirmation').first().waitFor();
+      await screenshot(page, 'dashboard-queue');
+      // bull-board's page asks Google Fonts for its typeface; offline it falls back to the
+      // system's fonts, and every one of its own assets must load.
+      const own = problems.filter(
+        (problem) =>
+          !problem.includes('https://fonts.googleapis.com/') &&
+          !problem.endsWith('Failed to load resource: net::ERR_NAME_NOT_RESOLVED'),
+      );
+      assert.deepEqual(own, [], 'the board loads without errors or failed requests');
+    } finally {
+      await browser.close();
+    }
   });
 
   it('redirects / to the board, answers 404 in JSON elsewhere, and refuses to be framed', async () => {

@@ -9,3 +9,4 @@ export * from './span-collector.ts';
 export * from './job-payload.ts';
 export * from './readiness.ts';
 export * from './prometheus.ts';
+export * from './browser.ts';

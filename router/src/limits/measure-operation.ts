@@ -31,6 +31,11 @@ const EMPTY: SetShape = { depth: 0, aliases: 0, fields: 0, total: 0, directives:
  * once and multiplied by how often it is spread, so a fragment "bomb" that would expand
  * exponentially is measured in linear time and still counts as large as it really is.
  * A fragment cycle counts as empty here; validation rejects it afterwards.
+ *
+ * Under `__schema` and `__type`, an `ofType` adds no depth: it follows the wrappers of one
+ * type (non-null, list), a chain the schema bounds and that returns one object per level.
+ * Every explorer's introspection query nests it seven levels deep to unwrap types such as
+ * `[[Int!]!]!`; counted, it would put the standard query over any sensible depth limit.
  */
 export function measureDocument(document: DocumentNode): OperationShape {
   const fragments = new Map<string, FragmentDefinitionNode>();
@@ -42,19 +47,20 @@ export function measureDocument(document: DocumentNode): OperationShape {
   const measured = new Map<string, SetShape>();
   const inProgress = new Set<string>();
 
-  function fragmentShape(name: string): SetShape {
-    const known = measured.get(name);
+  function fragmentShape(name: string, introspection: boolean): SetShape {
+    const key = `${introspection ? 'i' : 'o'}:${name}`;
+    const known = measured.get(key);
     if (known) return known;
     const fragment = fragments.get(name);
-    if (!fragment || inProgress.has(name)) return EMPTY;
-    inProgress.add(name);
-    const shape = setShape(fragment.selectionSet);
-    inProgress.delete(name);
-    measured.set(name, shape);
+    if (!fragment || inProgress.has(key)) return EMPTY;
+    inProgress.add(key);
+    const shape = setShape(fragment.selectionSet, introspection);
+    inProgress.delete(key);
+    measured.set(key, shape);
     return shape;
   }
 
-  function setShape(set: SelectionSetNode): SetShape {
+  function setShape(set: SelectionSetNode, introspection: boolean): SetShape {
     let depth = 0;
     let aliases = 0;
     let fields = 0;
@@ -64,18 +70,20 @@ export function measureDocument(document: DocumentNode): OperationShape {
       directives += selection.directives?.length ?? 0;
       let inner: SetShape;
       if (selection.kind === Kind.FIELD) {
-        const sub = selection.selectionSet ? setShape(selection.selectionSet) : EMPTY;
+        const name = selection.name.value;
+        const within = introspection || name === '__schema' || name === '__type';
+        const sub = selection.selectionSet ? setShape(selection.selectionSet, within) : EMPTY;
         inner = {
-          depth: sub.depth + 1,
+          depth: sub.depth + (introspection && name === 'ofType' ? 0 : 1),
           aliases: sub.aliases + (selection.alias ? 1 : 0),
           fields: 1,
           total: sub.total + 1,
           directives: sub.directives,
         };
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        inner = setShape(selection.selectionSet);
+        inner = setShape(selection.selectionSet, introspection);
       } else {
-        inner = fragmentShape(selection.name.value);
+        inner = fragmentShape(selection.name.value, introspection);
       }
       depth = Math.max(depth, inner.depth);
       aliases += inner.aliases;
@@ -89,7 +97,7 @@ export function measureDocument(document: DocumentNode): OperationShape {
   const largest: OperationShape = { depth: 0, aliases: 0, rootFields: 0, fields: 0, directives: 0 };
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
-    const shape = setShape(definition.selectionSet);
+    const shape = setShape(definition.selectionSet, false);
     largest.depth = Math.max(largest.depth, shape.depth);
     largest.aliases = Math.max(largest.aliases, shape.aliases);
     largest.rootFields = Math.max(largest.rootFields, shape.fields);
