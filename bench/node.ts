@@ -45,8 +45,8 @@ type Ratio = { mean: number; low: number; high: number };
 type Measured = LoadResult & {
   /**
    * CPU time (user and system) of the router and subgraphs per request. Other load on the
-   * machine takes req/s and latency from both Nodes alike but barely changes this: it is the
-   * steadiest of the figures on a shared machine.
+   * machine moves req/s and latency a lot and this far less: it is the steadiest of the
+   * figures on a shared machine.
    */
   cpuMsPerRequest: number;
 };
@@ -187,7 +187,10 @@ async function compareNodes(nodes: NodeBinary[]) {
         pids,
       });
       const cpu = cpuMs(pids) - cpuBefore;
-      return { ...result, cpuMsPerRequest: ratio(cpu, result.requests) };
+      return {
+        ...result,
+        cpuMsPerRequest: Number((cpu / Math.max(1, result.requests)).toFixed(2)),
+      };
     };
 
     const runs: NodeRun[] = [];

@@ -35,6 +35,8 @@ describe('the offline explorer in a browser', () => {
     await page.goto(`${system.routerBase}/graphiql`);
     const editor = page.locator('.graphiql-query-editor .monaco-editor').first();
     await editor.waitFor({ timeout: 20_000 });
+    // Typing before the editor holds its first document would type into nothing.
+    await editor.getByText('mutation').first().waitFor({ timeout: 20_000 });
     await editor.click();
     await page.keyboard.press('ControlOrMeta+A');
     await page.keyboard.press('Delete');
@@ -42,10 +44,19 @@ describe('the offline explorer in a browser', () => {
     await page.keyboard.insertText(
       'query TypedInBrowser { products(first: 5) { edges { node { name priceCents } } } }',
     );
+    // GraphiQL names the tab after the operation once the edit reached its state; before that,
+    // Execute would offer the default document's two operations to choose from.
+    await page.getByRole('tab', { name: 'TypedInBrowser' }).waitFor();
     await page.getByRole('button', { name: /execute query/i }).click();
 
     const response = page.locator('.graphiql-response');
-    await response.getByText('"T-Shirt"').waitFor({ timeout: 15_000 });
+    await response
+      .getByText('"T-Shirt"')
+      .waitFor({ timeout: 30_000 })
+      .catch(async (error: unknown) => {
+        await screenshot(page, 'graphiql-failed');
+        throw error;
+      });
     // The editor renders spaces as no-break spaces.
     const shown = (await response.innerText()).replaceAll('\u00a0', ' ');
     assert.match(shown, /"Mug"/);
