@@ -388,6 +388,10 @@ async function main() {
     const first = run.output();
     check(!/install-scripts/.test(first), 'npm install printed an install-script warning');
     check(/created the database/.test(first), 'the first start did not create the database');
+    if (Number(process.versions.node.split('.')[0]) < 22) {
+      check(/past its end of life/.test(first), `Node ${process.version} got no warning`);
+      step('an end-of-life Node got its one warning line, and the stack runs');
+    }
     const order = await runExamples(readme, mailDir);
     if (args.has('--crash')) await crashAndRecover(readme);
     await stopDev(run);
