@@ -84,6 +84,38 @@ describe('the dev supervisor', () => {
     assert.notEqual(after, before);
   });
 
+  it('stops, with its process, when whoever started it is gone', async () => {
+    const port2 = await freePort();
+    const command = [
+      process.execPath,
+      '--import',
+      import.meta.resolve('tsx'),
+      SUPERVISOR,
+      'index.ts',
+    ]
+      .map((part) => `'${part}'`)
+      .join(' ');
+    // A parent that dies without a word, as a killed terminal or task runner does.
+    const parent = spawn('sh', ['-c', `${command} & wait`], {
+      cwd: dir,
+      env: { ...process.env, PORT: String(port2) },
+      stdio: 'ignore',
+    });
+    const child = await servingPid(port2);
+    parent.kill('SIGKILL');
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      try {
+        process.kill(child, 0);
+        await sleep(100);
+      } catch {
+        break;
+      }
+    }
+    assert.throws(() => process.kill(child, 0), /ESRCH/, 'the process outlived its supervisor');
+    await assert.rejects(fetch(`http://127.0.0.1:${port2}/`));
+  });
+
   it('stops its process and itself on SIGTERM, leaving the port free', async () => {
     const child = await servingPid(port);
     const exited = new Promise<number | null>((resolve) => supervisor.once('exit', resolve));

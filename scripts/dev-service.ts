@@ -97,17 +97,24 @@ watcher.on('all', (event, file) => {
   if (event === 'add' || event === 'change' || event === 'unlink') restart(file);
 });
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    void watcher.close();
-    if (pendingStart) clearTimeout(pendingStart);
-    // A restart under way exits once the old process has stopped.
-    if (restarting) return;
-    if (!child) process.exit(0);
-    child.kill(signal);
-  });
+function shutdown(signal: NodeJS.Signals) {
+  if (stopping) return;
+  stopping = true;
+  void watcher.close();
+  if (pendingStart) clearTimeout(pendingStart);
+  // A restart under way exits once the old process has stopped.
+  if (restarting) return;
+  if (!child) process.exit(0);
+  child.kill(signal);
 }
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => shutdown(signal));
+
+// Whoever started us (turbo's task, a terminal) is gone without telling us: stop too, rather
+// than keep a port taken that the next `npm run dev` needs.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) shutdown('SIGTERM');
+}, 1_000).unref();
 
 start();
