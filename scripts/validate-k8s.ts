@@ -1,14 +1,11 @@
 /**
  * `npm run validate:k8s`: renders every kustomization under deploy/k8s (base and each overlay)
- * with a small kustomize of our own, then checks each object against the Kubernetes JSON schema
- * of its kind (from `kubernetes-models`) and against the rules below. Nothing here talks to a
- * cluster or downloads anything, so CI can run it offline.
+ * with kustomize (`kubectl kustomize`), then checks each object against the Kubernetes JSON
+ * schema of its kind (from `kubernetes-models`) and against the rules below. Nothing here talks
+ * to a cluster or downloads anything, so CI can run it offline.
  *
- * The renderer covers the kustomize features the manifests use: resources (files and nested
- * kustomization directories), namespace, commonLabels and labels, images, replicas, patches
- * (strategic merge), and configMapGenerator / secretGenerator with literals. Any other field
- * stops the render with an error, so that a manifest never depends on something validated
- * differently from how kustomize would build it.
+ * The render is kustomize's own, so what is validated is exactly what `kubectl apply -k` would
+ * send; `KUBECTL` names another kubectl binary.
  *
  * Our rules, beyond the schemas: every container of a Deployment or StatefulSet has readiness
  * and liveness probes, resource requests and limits, and runs as non-root; probe and Service
@@ -16,8 +13,8 @@
  * HorizontalPodAutoscaler reaches an existing workload; referenced ConfigMaps and Secrets (and
  * their keys) exist where the render generates them.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseAllDocuments } from 'yaml';
@@ -47,34 +44,7 @@ export class RenderError extends Error {
 }
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
-const SUPPORTED_FIELDS = new Set([
-  'apiVersion',
-  'kind',
-  'resources',
-  'namespace',
-  'commonLabels',
-  'labels',
-  'images',
-  'replicas',
-  'patches',
-  'configMapGenerator',
-  'secretGenerator',
-  'generatorOptions',
-]);
-const CLUSTER_SCOPED = new Set([
-  'Namespace',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'CustomResourceDefinition',
-  'PersistentVolume',
-  'StorageClass',
-  'PriorityClass',
-  'IngressClass',
-  'ValidatingWebhookConfiguration',
-  'MutatingWebhookConfiguration',
-  'APIService',
-  'RuntimeClass',
-]);
+const KUBECTL = process.env.KUBECTL || 'kubectl';
 /** Kinds whose pods run for good: the ones the probe rules apply to. */
 const LONG_RUNNING = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
 const SCALABLE = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
@@ -144,15 +114,13 @@ const containersOf = (spec: Obj | undefined): Obj[] =>
   [...listAt(spec?.initContainers), ...listAt(spec?.containers)].filter(isObj);
 
 // ---------------------------------------------------------------------------------------------
-// Rendering.
+// Rendering, by the real kustomize.
 
-function readYamlObjects(file: string): Obj[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new RenderError(file, 'cannot be read');
-  }
+function kustomizationFile(dir: string): string | undefined {
+  return KUSTOMIZATION_FILES.map((name) => path.join(dir, name)).find((file) => existsSync(file));
+}
+
+function parseYaml(text: string, file: string): Obj[] {
   // YAML 1.1, as kubectl reads it: an unquoted `yes` is a boolean there, not a string.
   const docs = parseAllDocuments(text, { version: '1.1' });
   const objects: Obj[] = [];
@@ -167,476 +135,67 @@ function readYamlObjects(file: string): Obj[] {
   return objects;
 }
 
-function kustomizationFile(dir: string): string | undefined {
-  return KUSTOMIZATION_FILES.map((name) => path.join(dir, name)).find((file) => existsSync(file));
-}
-
-/** Renders the kustomization in `dir` as `kubectl apply -k dir` would build it. */
-export function render(dir: string): Item[] {
-  const items = build(path.resolve(dir), []);
-  return finalize(items);
-}
-
-function build(dir: string, stack: string[]): Item[] {
-  const file = kustomizationFile(dir);
-  if (!file) throw new RenderError(dir, 'no kustomization.yaml in this directory');
-  if (stack.includes(dir)) throw new RenderError(file, 'includes itself through its resources');
-  const [k, ...extra] = readYamlObjects(file);
-  if (!k || extra.length > 0) throw new RenderError(file, 'must hold exactly one document');
-  for (const field of Object.keys(k)) {
-    if (!SUPPORTED_FIELDS.has(field)) {
-      throw new RenderError(file, `unsupported kustomization field "${field}"`);
+/**
+ * Where each object of the render is written, by kind and name, so that a problem names the
+ * file to fix rather than the kustomization. Generated and unparseable ones are left out: their
+ * problems name the kustomization.
+ */
+function sourceFiles(root: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (/\.ya?ml$/.test(entry.name) && !KUSTOMIZATION_FILES.includes(entry.name)) {
+        try {
+          for (const object of parseYaml(readFileSync(file, 'utf8'), file)) {
+            const ref = refOf(object);
+            if (!files.has(ref)) files.set(ref, file);
+          }
+        } catch {
+          // Not a manifest (or a broken one, which kustomize itself reports).
+        }
+      }
     }
-  }
-  if (k.kind !== undefined && k.kind !== 'Kustomization') {
-    throw new RenderError(file, `kind must be Kustomization, not ${String(k.kind)}`);
-  }
-
-  const items: Item[] = [];
-  const add = (item: Item) => {
-    const clash = items.find((other) => idOf(other.object) === idOf(item.object));
-    if (clash) {
-      throw new RenderError(item.file, `${refOf(item.object)} is already defined in ${clash.file}`);
-    }
-    items.push(item);
   };
-
-  for (const entry of stringList(k, 'resources', file)) {
-    if (entry.includes('://') || entry.startsWith('github.com/')) {
-      throw new RenderError(file, `remote resource "${entry}" is not supported`);
-    }
-    const target = path.resolve(dir, entry);
-    if (!existsSync(target)) throw new RenderError(file, `resource "${entry}" does not exist`);
-    if (statSync(target).isDirectory()) {
-      for (const item of build(target, [...stack, dir])) add(item);
-    } else {
-      for (const object of readYamlObjects(target)) {
-        if (!strAt(object.apiVersion) || !strAt(object.kind) || nameOf(object) === '?') {
-          throw new RenderError(target, 'every object needs apiVersion, kind and metadata.name');
-        }
-        add({ object, file: target });
-      }
-    }
-  }
-
-  generate(k, file, items, add);
-  for (const entry of listAt(k.patches)) applyPatch(entry, dir, file, items);
-  if (k.namespace !== undefined) setNamespace(k.namespace, file, items);
-  if (k.commonLabels !== undefined) {
-    addLabels(stringMap(k.commonLabels, 'commonLabels', file), items, true, true);
-  }
-  for (const entry of listAt(k.labels)) {
-    const spec = knownFields(
-      entry,
-      ['pairs', 'includeSelectors', 'includeTemplates'],
-      file,
-      'labels',
-    );
-    const pairs = stringMap(spec.pairs, 'labels[].pairs', file);
-    addLabels(pairs, items, spec.includeSelectors === true, spec.includeTemplates === true);
-  }
-  for (const entry of listAt(k.replicas)) setReplicas(entry, file, items);
-  for (const entry of listAt(k.images)) setImages(entry, file, items);
-  return items;
+  walk(root);
+  return files;
 }
 
-function stringList(k: Obj, field: string, file: string): string[] {
-  const value = k[field];
-  if (value === undefined) return [];
-  if (!Array.isArray(value) || value.some((entry) => typeof entry !== 'string')) {
-    throw new RenderError(file, `${field} must be a list of strings`);
-  }
-  return value as string[];
-}
-
-function stringMap(value: unknown, field: string, file: string): Record<string, string> {
-  if (!isObj(value) || Object.values(value).some((v) => typeof v !== 'string')) {
-    throw new RenderError(file, `${field} must map names to strings`);
-  }
-  return value as Record<string, string>;
-}
-
-function knownFields(value: unknown, fields: string[], file: string, where: string): Obj {
-  if (!isObj(value)) throw new RenderError(file, `${where}: each entry must be a mapping`);
-  for (const key of Object.keys(value)) {
-    if (!fields.includes(key)) throw new RenderError(file, `${where}: unsupported field "${key}"`);
-  }
-  return value;
-}
-
-// Generators ----------------------------------------------------------------------------------
-
-function generate(k: Obj, file: string, items: Item[], add: (item: Item) => void): void {
-  const defaults = knownFields(
-    k.generatorOptions ?? {},
-    ['disableNameSuffixHash', 'labels', 'annotations'],
-    file,
-    'generatorOptions',
-  );
-  for (const kind of ['ConfigMap', 'Secret'] as const) {
-    const field = kind === 'ConfigMap' ? 'configMapGenerator' : 'secretGenerator';
-    for (const entry of listAt(k[field])) {
-      const allowed = ['name', 'namespace', 'behavior', 'literals', 'options'];
-      const spec = knownFields(
-        entry,
-        kind === 'Secret' ? [...allowed, 'type'] : allowed,
-        file,
-        field,
-      );
-      const name = strAt(spec.name);
-      if (!name) throw new RenderError(file, `${field}: every entry needs a name`);
-      const options = {
-        ...defaults,
-        ...knownFields(
-          spec.options ?? {},
-          ['disableNameSuffixHash', 'labels', 'annotations'],
-          file,
-          `${field} ${name} options`,
-        ),
-      };
-      const data: Record<string, string> = {};
-      for (const literal of stringList(spec, 'literals', file)) {
-        const at = literal.indexOf('=');
-        const key = literal.slice(0, at);
-        if (at < 1 || !/^[-._a-zA-Z0-9]+$/.test(key)) {
-          throw new RenderError(file, `${field} ${name}: "${literal}" is not KEY=VALUE`);
-        }
-        data[key] = unquote(literal.slice(at + 1));
-      }
-      const encoded =
-        kind === 'Secret'
-          ? Object.fromEntries(
-              Object.entries(data).map(([key, v]) => [key, Buffer.from(v).toString('base64')]),
-            )
-          : data;
-      const behavior = strAt(spec.behavior) ?? 'create';
-      const metadata: Obj = { name };
-      if (spec.namespace !== undefined) metadata.namespace = spec.namespace;
-      if (options.labels !== undefined) {
-        metadata.labels = { ...stringMap(options.labels, 'options.labels', file) };
-      }
-      if (options.annotations !== undefined) {
-        metadata.annotations = { ...stringMap(options.annotations, 'options.annotations', file) };
-      }
-      const hash = options.disableNameSuffixHash !== true;
-
-      if (behavior === 'create') {
-        const object: Obj = { apiVersion: 'v1', kind, metadata, data: encoded };
-        if (kind === 'Secret') object.type = strAt(spec.type) ?? 'Opaque';
-        add({ object, file, generated: { hash } });
-        continue;
-      }
-      if (behavior !== 'merge' && behavior !== 'replace') {
-        throw new RenderError(file, `${field} ${name}: unknown behavior "${behavior}"`);
-      }
-      const base = items.find(
-        (item) => item.generated && kindOf(item.object) === kind && nameOf(item.object) === name,
-      );
-      if (!base) {
-        throw new RenderError(
-          file,
-          `${field} ${name}: behavior ${behavior} finds no ${kind} to change`,
-        );
-      }
-      const baseMeta = objAt(base.object.metadata) ?? {};
-      base.object.data =
-        behavior === 'merge' ? { ...objAt(base.object.data), ...encoded } : encoded;
-      for (const key of ['labels', 'annotations'] as const) {
-        if (metadata[key]) baseMeta[key] = { ...objAt(baseMeta[key]), ...objAt(metadata[key]) };
-      }
-      if (spec.options !== undefined || k.generatorOptions !== undefined) {
-        base.generated = { hash };
-      }
-      base.file = file;
-    }
-  }
-}
-
-/** kustomize drops one pair of matching quotes around a literal's value. */
-function unquote(value: string): string {
-  const quoted = /^(["'])(.*)\1$/s.exec(value);
-  return quoted ? (quoted[2] ?? '') : value;
-}
-
-// Patches (strategic merge) -------------------------------------------------------------------
-
-/** List fields merged item by item, by this key; every other list is replaced whole. */
-const MERGE_KEYS: Record<string, string> = {
-  containers: 'name',
-  initContainers: 'name',
-  ephemeralContainers: 'name',
-  env: 'name',
-  volumes: 'name',
-  volumeMounts: 'mountPath',
-  volumeDevices: 'devicePath',
-  imagePullSecrets: 'name',
-  hostAliases: 'ip',
-  topologySpreadConstraints: 'topologyKey',
-};
-
-function applyPatch(entry: unknown, dir: string, file: string, items: Item[]): void {
-  const spec = knownFields(entry, ['path', 'patch', 'target'], file, 'patches');
-  let patches: Obj[];
-  let source = file;
-  if (typeof spec.path === 'string') {
-    source = path.resolve(dir, spec.path);
-    patches = readYamlObjectsOrList(source);
-  } else if (typeof spec.patch === 'string') {
-    const docs = parseAllDocuments(spec.patch, { version: '1.1' });
-    const values = (Array.isArray(docs) ? docs : [docs]).map((doc) => {
-      const error = doc.errors[0];
-      if (error) throw new RenderError(file, `inline patch: ${error.message.split('\n')[0]}`);
-      return doc.toJS() as unknown;
-    });
-    patches = values.filter((value): value is Obj => isObj(value));
-    if (values.some((value) => value !== null && !isObj(value))) {
-      throw new RenderError(
-        file,
-        'patches: JSON 6902 patches are not supported; use a strategic merge patch',
-      );
-    }
-  } else {
-    throw new RenderError(file, 'patches: each entry needs a path or an inline patch');
-  }
-  const target =
-    spec.target === undefined
-      ? undefined
-      : knownFields(spec.target, ['kind', 'name', 'namespace'], file, 'patches[].target');
-
-  for (const patch of patches) {
-    const matches = items.filter((item) => {
-      const o = item.object;
-      if (target) {
-        return (
-          (target.kind === undefined || kindOf(o) === target.kind) &&
-          (target.name === undefined || nameOf(o) === target.name) &&
-          (target.namespace === undefined || namespaceOf(o) === target.namespace)
-        );
-      }
-      return (
-        kindOf(o) === kindOf(patch) &&
-        nameOf(o) === nameOf(patch) &&
-        (namespaceOf(patch) === '' || namespaceOf(o) === namespaceOf(patch))
-      );
-    });
-    if (matches.length === 0) {
-      throw new RenderError(source, `patch for ${refOf(patch)} matches no resource`);
-    }
-    if (!target && matches.length > 1) {
-      throw new RenderError(source, `patch for ${refOf(patch)} matches more than one resource`);
-    }
-    for (const item of matches) {
-      const body = clone(patch);
-      if (target) {
-        // With a target, the patch's own identity does not select and must not rename.
-        delete body.metadata;
-      }
-      item.object = mergeObject(item.object, body, source) as Obj;
-    }
-  }
-}
-
-function readYamlObjectsOrList(file: string): Obj[] {
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
-  if (text === undefined) throw new RenderError(file, 'patch file does not exist');
-  if (/^\s*-\s+op:/m.test(text)) {
-    throw new RenderError(file, 'JSON 6902 patches are not supported; use a strategic merge patch');
-  }
-  return readYamlObjects(file);
-}
-
-function mergeObject(base: unknown, patch: Obj, file: string): unknown {
-  const directive = patch.$patch;
-  if (directive !== undefined && directive !== 'replace') {
-    throw new RenderError(file, `unsupported $patch: ${String(directive)} here`);
-  }
-  const { $patch: _ignored, ...rest } = patch;
-  if (directive === 'replace' || !isObj(base)) return stripDirectives(rest, file);
-  const result: Obj = { ...base };
-  for (const [key, value] of Object.entries(rest)) {
-    if (key.startsWith('$')) throw new RenderError(file, `unsupported patch directive ${key}`);
-    if (value === null) delete result[key];
-    else if (Array.isArray(value)) result[key] = mergeList(base[key], value, key, file);
-    else if (isObj(value)) result[key] = mergeObject(base[key], value, file);
-    else result[key] = value;
-  }
-  return result;
-}
-
-function mergeList(base: unknown, patch: unknown[], field: string, file: string): unknown[] {
-  // Container ports merge by containerPort; Service ports by port.
-  const key =
-    field === 'ports'
-      ? patch.some((item) => isObj(item) && 'containerPort' in item)
-        ? 'containerPort'
-        : 'port'
-      : MERGE_KEYS[field];
-  if (!key || !Array.isArray(base)) return patch.map((item) => stripDirectives(item, file));
-  const result = [...base];
-  for (const item of patch) {
-    if (!isObj(item) || item[key] === undefined) {
-      throw new RenderError(file, `each item of ${field} in a patch needs its ${key}`);
-    }
-    const at = result.findIndex((existing) => isObj(existing) && existing[key] === item[key]);
-    if (item.$patch === 'delete') {
-      if (at >= 0) result.splice(at, 1);
-    } else if (at >= 0) {
-      result[at] = mergeObject(result[at], item, file);
-    } else {
-      result.push(stripDirectives(item, file));
-    }
-  }
-  return result;
-}
-
-function stripDirectives(value: unknown, file: string): unknown {
-  if (Array.isArray(value)) return value.map((item) => stripDirectives(item, file));
-  if (!isObj(value)) return value;
-  const result: Obj = {};
-  for (const [key, v] of Object.entries(value)) {
-    if (key === '$patch' && v === 'replace') continue;
-    if (key.startsWith('$')) throw new RenderError(file, `unsupported patch directive ${key}`);
-    result[key] = stripDirectives(v, file);
-  }
-  return result;
-}
-
-// Transformers --------------------------------------------------------------------------------
-
-function setNamespace(value: unknown, file: string, items: Item[]): void {
-  if (typeof value !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value)) {
-    throw new RenderError(file, `namespace "${String(value)}" is not a valid name`);
-  }
-  for (const item of items) {
-    if (CLUSTER_SCOPED.has(kindOf(item.object))) continue;
-    dig(item.object, ['metadata'], true)!.namespace = value;
-  }
-}
-
-function addLabels(
-  labels: Record<string, string>,
-  items: Item[],
-  selectors: boolean,
-  templates: boolean,
-): void {
-  for (const { object } of items) {
-    const kind = kindOf(object);
-    Object.assign(dig(object, ['metadata', 'labels'], true)!, labels);
-    if (selectors) {
-      const template = templateMetadataOf(object, true);
-      if (template) Object.assign(dig(template, ['labels'], true)!, labels);
-    } else if (templates) {
-      // kustomize's includeTemplates reaches only spec.template.metadata.labels, where present.
-      const existing = objAt(dig(object, ['spec', 'template', 'metadata'])?.labels);
-      if (existing) Object.assign(existing, labels);
-    }
-    if (!selectors) continue;
-    if (kind === 'Service') Object.assign(dig(object, ['spec', 'selector'], true)!, labels);
-    if (LONG_RUNNING.has(kind) || kind === 'PodDisruptionBudget') {
-      Object.assign(dig(object, ['spec', 'selector', 'matchLabels'], true)!, labels);
-    }
-  }
-}
-
-function setReplicas(entry: unknown, file: string, items: Item[]): void {
-  const spec = knownFields(entry, ['name', 'count'], file, 'replicas');
-  if (typeof spec.count !== 'number' || !Number.isInteger(spec.count) || spec.count < 0) {
-    throw new RenderError(file, `replicas ${String(spec.name)}: count must be a whole number`);
-  }
-  const targets = items.filter(
-    (item) => SCALABLE.has(kindOf(item.object)) && nameOf(item.object) === spec.name,
-  );
-  if (targets.length === 0) {
+/**
+ * Renders the kustomization in `dir` with `kubectl kustomize`, which is what `kubectl apply -k`
+ * builds. `sources` is the tree searched for the file each object comes from.
+ */
+export function render(dir: string, sources = dir): Item[] {
+  const kustomization = kustomizationFile(dir) ?? dir;
+  const result = spawnSync(KUBECTL, ['kustomize', dir], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.error) {
     throw new RenderError(
-      file,
-      `replicas: no Deployment or StatefulSet named ${String(spec.name)}`,
+      kustomization,
+      `cannot run "${KUBECTL} kustomize" (${result.error.message}): install kubectl, or set KUBECTL`,
     );
   }
-  for (const item of targets) dig(item.object, ['spec'], true)!.replicas = spec.count;
-}
-
-/** Splits `registry:5000/name:tag@digest` into its name, tag and digest. */
-export function parseImage(image: string): { name: string; tag?: string; digest?: string } {
-  const [withTag = '', digest] = image.split('@', 2);
-  const slash = withTag.lastIndexOf('/');
-  const colon = withTag.lastIndexOf(':');
-  if (colon > slash) {
-    return { name: withTag.slice(0, colon), tag: withTag.slice(colon + 1), digest };
+  if (result.status !== 0) {
+    const reason = result.stderr.split('\n').find((line) => line.trim()) ?? `exit ${result.status}`;
+    throw new RenderError(kustomization, reason.replace(/^Error: /, ''));
   }
-  return { name: withTag, digest };
-}
-
-function setImages(entry: unknown, file: string, items: Item[]): void {
-  const spec = knownFields(entry, ['name', 'newName', 'newTag', 'digest'], file, 'images');
-  const name = strAt(spec.name);
-  if (!name) throw new RenderError(file, 'images: every entry needs a name');
-  let matched = false;
-  for (const { object } of items) {
-    for (const container of containersOf(podSpecOf(object))) {
-      const image = strAt(container.image);
-      if (image === undefined) continue;
-      const current = parseImage(image);
-      if (current.name !== name) continue;
-      matched = true;
-      const newName = strAt(spec.newName) ?? current.name;
-      const digest = strAt(spec.digest) ?? (spec.newTag === undefined ? current.digest : undefined);
-      const tag = spec.newTag === undefined ? current.tag : String(spec.newTag);
-      container.image = digest
-        ? `${newName}@${digest}`
-        : tag !== undefined
-          ? `${newName}:${tag}`
-          : newName;
+  const files = sourceFiles(sources);
+  const objects = parseYaml(result.stdout, kustomization);
+  for (const object of objects) {
+    // kustomize folds long base64 values of generated Secrets over several lines; the API
+    // server's decoder skips the line breaks, the schema's "byte" format does not.
+    const data = kindOf(object) === 'Secret' ? objAt(object.data) : undefined;
+    for (const [key, value] of Object.entries(data ?? {})) {
+      if (typeof value === 'string') data![key] = value.replace(/\s+/g, '');
     }
   }
-  if (!matched) throw new RenderError(file, `images: no container uses image ${name}`);
-}
-
-// Names of generated objects ------------------------------------------------------------------
-
-/** A content hash in kustomize's style: sha256 of the sorted JSON, 10 characters. */
-function nameSuffix(object: Obj): string {
-  const sorted = (value: unknown): unknown =>
-    isObj(value)
-      ? Object.fromEntries(
-          Object.keys(value)
-            .sort()
-            .map((key) => [key, sorted(value[key])]),
-        )
-      : value;
-  const encoded: Obj = { kind: kindOf(object), name: nameOf(object), data: object.data ?? {} };
-  if (kindOf(object) === 'Secret') encoded.type = object.type;
-  const json = JSON.stringify(sorted(encoded)).replace(
-    /[<>&\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-  const hex = createHash('sha256').update(json).digest('hex').slice(0, 10);
-  const swap: Record<string, string> = { '0': 'g', '1': 'h', '3': 'k', a: 'm', e: 't' };
-  return hex.replace(/[013ae]/g, (c) => swap[c] ?? c);
-}
-
-/** Gives generated objects their hashed names and points every reference at them. */
-function finalize(items: Item[]): Item[] {
-  const renamed = new Map<string, string>();
-  for (const item of items) {
-    if (!item.generated) continue;
-    if (item.generated.hash) {
-      const meta = dig(item.object, ['metadata'], true)!;
-      const next = `${nameOf(item.object)}-${nameSuffix(item.object)}`;
-      renamed.set(`${kindOf(item.object)}|${namespaceOf(item.object)}|${meta.name}`, next);
-      meta.name = next;
-    }
-    delete item.generated;
-  }
-  for (const { object } of items) {
-    const spec = podSpecOf(object);
-    if (!spec) continue;
-    const ns = namespaceOf(object);
-    forEachReference(spec, (kind, holder, field) => {
-      const next = renamed.get(`${kind}|${ns}|${String(holder[field])}`);
-      if (next) holder[field] = next;
-    });
-  }
-  return items;
+  return objects.map((object) => ({
+    object,
+    file: files.get(refOf(object)) ?? kustomization,
+  }));
 }
 
 type ReferenceVisitor = (
@@ -945,7 +504,7 @@ export async function validateTree(root: string, cwd = process.cwd()): Promise<R
     const note = (line: string) => lines.set(line, [...(lines.get(line) ?? []), where]);
     let items: Item[];
     try {
-      items = render(dir);
+      items = render(dir, root);
     } catch (error) {
       if (!(error instanceof RenderError)) throw error;
       note(`${rel(error.file)}: Kustomization: ${error.message}`);
