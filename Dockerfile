@@ -12,7 +12,7 @@
 #   router       router/dist/index.js                  4000  GET /health
 #   worker       jobs/worker/dist/index.js             4011  GET /health (WORKER_PORT)
 #   dashboard    jobs/dashboard/dist/index.js          4010  GET /health
-#   coprocessor  router/coprocessor/dist/index.js      4005  GET /health (Apollo Router's)
+#   coprocessor  gateways/apollo-router/dist/index.js  4005  GET /health (Apollo Router's)
 #   migrate      one-off: applies the committed migrations (deploy mode), then exits
 #   seed         one-off: loads the demo data and dev accounts; never run in production
 #
@@ -39,6 +39,7 @@ ARG NODE_IMAGE=node:24-bookworm-slim
 # source change does not re-run them.
 FROM scratch AS manifests
 COPY package.json package-lock.json /app/
+COPY packages/auth/package.json /app/packages/auth/
 COPY packages/common/package.json /app/packages/common/
 COPY packages/testing/package.json /app/packages/testing/
 COPY packages/queues/package.json /app/packages/queues/
@@ -48,6 +49,8 @@ COPY subgraphs/users/package.json /app/subgraphs/users/
 COPY subgraphs/orders/package.json /app/subgraphs/orders/
 COPY subgraphs/tasks/package.json /app/subgraphs/tasks/
 COPY router/package.json /app/router/
+COPY gateways/apollo-router/package.json /app/gateways/apollo-router/
+COPY gateways/hive/package.json /app/gateways/hive/
 COPY jobs/worker/package.json /app/jobs/worker/
 COPY jobs/dashboard/package.json /app/jobs/dashboard/
 
@@ -244,18 +247,11 @@ ENV TURBO_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1 PRISMA_HIDE_UPDATE_MESSAGE=1
 COPY --from=manifests /app ./
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund --ignore-scripts
 
-# ---- generated Prisma clients and the production bundles.
+# ---- generated Prisma clients and the production bundles (Apollo Router's coprocessor, in
+# gateways/apollo-router, among them).
 FROM deps AS build
 COPY . .
 RUN npx turbo run build
-# The Apollo Router coprocessor is a second entry of the router package. The bundler builds
-# `src/index.ts` of the folder it runs in, so a one-line entry in router/coprocessor/ points
-# it at router/src/coprocessor/index.ts; the bundle lands in router/coprocessor/dist/, where
-# it resolves npm packages exactly as the router's own bundle does.
-RUN mkdir -p router/coprocessor/src \
- && echo "import '../../src/coprocessor/index.ts';" > router/coprocessor/src/index.ts \
- && cd router/coprocessor \
- && ../../node_modules/.bin/tsx ../../scripts/bundle-service.ts
 
 # tsx runs the migration and seed commands from their TypeScript sources, as
 # `npm run db:migrate` does; it is a development dependency, so it is taken from here, with
@@ -279,12 +275,12 @@ COPY --from=build /app/subgraphs/users/dist subgraphs/users/dist
 COPY --from=build /app/subgraphs/orders/dist subgraphs/orders/dist
 COPY --from=build /app/subgraphs/tasks/dist subgraphs/tasks/dist
 COPY --from=build /app/router/dist router/dist
-COPY --from=build /app/router/coprocessor/dist router/coprocessor/dist
+COPY --from=build /app/gateways/apollo-router/dist gateways/apollo-router/dist
 COPY --from=build /app/jobs/worker/dist jobs/worker/dist
 COPY --from=build /app/jobs/dashboard/dist jobs/dashboard/dist
 RUN set -e; \
     for image in users:subgraphs/users orders:subgraphs/orders tasks:subgraphs/tasks \
-                 router:router coprocessor:router/coprocessor worker:jobs/worker \
+                 router:router coprocessor:gateways/apollo-router worker:jobs/worker \
                  dashboard:jobs/dashboard; do \
       node /usr/local/lib/image-deps.mjs "/out/${image%%:*}" --entry "${image#*:}/dist/index.js" --smoke; \
     done; \
@@ -347,27 +343,29 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "/usr/local/lib/healthcheck.mjs", "DASHBOARD_PORT", "4010"]
 CMD ["node", "jobs/dashboard/dist/index.js"]
 
-# Apollo Router's coprocessor (router/router.yaml): verifies tokens and signs the subgraph
-# proof. Only Apollo Router may reach it: whoever can call it can have valid tokens turned
-# into proofs.
+# Apollo Router's coprocessor (gateways/apollo-router/router.yaml): verifies tokens and signs
+# the subgraph proof. Only Apollo Router may reach it: whoever can call it can have valid
+# tokens turned into proofs.
 FROM runtime AS coprocessor
 COPY --from=slim /out/coprocessor/ ./
 EXPOSE 4005
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "/usr/local/lib/healthcheck.mjs", "COPROCESSOR_PORT", "4005"]
-CMD ["node", "router/coprocessor/dist/index.js"]
+CMD ["node", "gateways/apollo-router/dist/index.js"]
 
 # Migrations run once per deploy, as their own job, before any replica starts; never inside a
 # replica's start-up, where several would race. They need the Prisma CLI with its WebAssembly
-# schema engine, the per-service prisma.config.ts (which load packages/common from source),
-# the migrations, and tsx to run the command: the production dependencies of the prisma
-# workspace, about 140 MB, none of which the services carry. The root package.json keeps
-# `npm run db:migrate` and `npm run db:seed` working here too.
+# schema engine, the per-service prisma.config.ts (which load packages/common, and the
+# packages/auth it imports, from source), the migrations, and tsx to run the command: the
+# production dependencies of the prisma workspace, about 140 MB, none of which the services
+# carry. The root package.json keeps `npm run db:migrate` and `npm run db:seed` working here
+# too.
 FROM runtime AS migrate
 COPY --from=slim /out/migrate/ ./
 COPY --from=tsx /out/tsx/ ./
 COPY --from=build /app/prisma prisma
 COPY --from=build /app/packages/common/src packages/common/src
+COPY --from=build /app/packages/auth/src packages/auth/src
 COPY package.json tsconfig.base.json ./
 ENV CHECKPOINT_DISABLE=1 PRISMA_HIDE_UPDATE_MESSAGE=1 NPM_CONFIG_UPDATE_NOTIFIER=false
 # The CLI loads each service's TypeScript config and schema, offline: a broken image fails here.

@@ -7,14 +7,14 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { createProof, issueToken, tokenKey, type Viewer } from '@supergraph/common';
+import { createProof, issueToken, tokenKey, type Viewer } from '@supergraph/auth';
+import { startHiveGateway } from '@supergraph/hive';
 import {
   CUSTOMER_DASHBOARD,
   STAFF_LIST_PAGE,
   createTestDatabase,
   freePort,
 } from '@supergraph/testing';
-import { startHiveGateway } from '../router/hive/start-hive-gateway.ts';
 import { runLoad, type LoadRequest, type LoadResult } from './load.ts';
 import { BENCH_JWT_SECRET, BENCH_SUBGRAPH_SECRET, startProcesses } from './processes.ts';
 import { seedBenchData, type Seeded } from './seed-data.ts';
@@ -209,7 +209,7 @@ export async function benchGraph() {
   }
 }
 
-/** The short markdown summary of a graph run, for the README and bench/results/. */
+/** The short markdown summary of a graph run, for docs/performance.md and bench/results/. */
 export function graphSummary(report: Awaited<ReturnType<typeof benchGraph>>): string {
   const { machine } = report;
   const lines = [

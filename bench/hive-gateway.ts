@@ -1,6 +1,6 @@
 /**
  * Hive Gateway JS (`@graphql-hive/gateway`) as the bench's comparison router: its own CLI, in
- * its own process, serving our committed supergraph with the configuration in router/hive/
+ * its own process, serving our committed supergraph with the configuration in gateways/hive/
  * that makes it verify tokens and sign subgraph requests as our router does.
  *
  * `npx tsx bench/hive-gateway.ts` runs {@link checkHiveGateway}: both gateways in front of the
@@ -11,7 +11,8 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
-import { issueToken, tokenKey } from '@supergraph/common';
+import { issueToken, tokenKey } from '@supergraph/auth';
+import { startHiveGateway, type HiveGateway } from '@supergraph/hive';
 import {
   CUSTOMER_DASHBOARD,
   STAFF_LIST_PAGE,
@@ -19,7 +20,6 @@ import {
   postGraphQL,
   type GraphQLResponse,
 } from '@supergraph/testing';
-import { startHiveGateway, type HiveGateway } from '../router/hive/start-hive-gateway.ts';
 import { JWT_SECRET, SUBGRAPH_SECRET, seedProducts, startSystem } from '../router/test/harness.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');

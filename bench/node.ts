@@ -263,7 +263,7 @@ async function compareNodes(nodes: NodeBinary[]) {
   }
 }
 
-/** The short markdown summary of a node comparison, for the README and bench/results/. */
+/** The short markdown summary of a node comparison, for docs/performance.md and bench/results/. */
 export function nodeSummary(report: NodeReport): string {
   const { machine, baseline: base } = report;
   const shown = (r: Ratio | null) => (r ? `${r.mean}× (${r.low}–${r.high})` : '—');

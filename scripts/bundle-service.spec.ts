@@ -15,6 +15,7 @@ const SERVICES = [
   'subgraphs/orders',
   'subgraphs/tasks',
   'router',
+  'gateways/apollo-router',
   'jobs/worker',
   'jobs/dashboard',
 ];

@@ -1,12 +1,12 @@
 /**
  * `npm run dev`: generates what the code loads (Prisma clients, the bundled explorer), makes
  * sure Postgres and Redis answer (starting local ones where it may), creates, migrates and
- * seeds the database, then runs every service through turbo in watch mode.
+ * seeds each service's database, then runs every service through turbo in watch mode.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { DEFAULT_DATABASE_URL, dataDir } from '@supergraph/common';
-import { postgresAnswers, startEmbeddedPostgres } from './lib/local-postgres.ts';
+import { SERVICES, dataDir, databaseUrlVariable, type DatabaseUrls } from '@supergraph/common';
+import { devDatabaseUrls, startEmbeddedPostgres } from './lib/local-postgres.ts';
 import { redisAnswers, redisServerInstalled, startLocalRedis } from './lib/local-redis.ts';
 
 const DEFAULT_REDIS_URL = 'redis://localhost:6379';
@@ -23,19 +23,17 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-async function ensurePostgres(): Promise<string> {
-  const explicit = process.env.DATABASE_URL;
-  const url = explicit || DEFAULT_DATABASE_URL;
-  if (await postgresAnswers(url)) return url;
-  if (explicit) {
-    fail(
-      `Postgres does not answer at DATABASE_URL (${new URL(url).host}). Start it, or unset DATABASE_URL to use an embedded Postgres under .data/.`,
-    );
-  }
-  console.log('• no Postgres at localhost:5432: starting an embedded one under .data/postgres');
-  const embedded = await startEmbeddedPostgres(data);
-  cleanups.push(embedded.stop);
-  return embedded.url;
+async function ensurePostgres(): Promise<DatabaseUrls> {
+  return devDatabaseUrls(process.env, async () => {
+    console.log('• no Postgres at localhost:5432: starting an embedded one under .data/postgres');
+    const embedded = await startEmbeddedPostgres(data);
+    cleanups.push(embedded.stop);
+    return embedded.url;
+  });
+}
+
+function databaseName(url: string): string {
+  return decodeURIComponent(new URL(url).pathname.slice(1));
 }
 
 async function ensureRedis(): Promise<string> {
@@ -81,22 +79,31 @@ async function main() {
   warnOnOldNode();
   generate();
   // Loaded only now: they import the generated Prisma clients.
-  const { ensureDatabase, migrateDatabase } = await import('@supergraph/prisma/migrate');
+  const { distinctDatabases, ensureDatabase, migrateDatabases } =
+    await import('@supergraph/prisma/migrate');
   const { seedDatabase } = await import('@supergraph/prisma/seed');
-  const databaseUrl = await ensurePostgres();
+  const databaseUrls = await ensurePostgres();
   const redisUrl = await ensureRedis();
-  const created = await ensureDatabase(databaseUrl);
-  console.log(created ? '• created the database' : '• database found');
-  await migrateDatabase(databaseUrl);
+  for (const url of distinctDatabases(databaseUrls)) {
+    const name = databaseName(url);
+    console.log(
+      (await ensureDatabase(url)) ? `• created the database ${name}` : `• database ${name} found`,
+    );
+  }
+  await migrateDatabases(databaseUrls);
   console.log('• migrations applied');
-  const seeded = await seedDatabase(databaseUrl);
+  const seeded = await seedDatabase(databaseUrls);
   console.log(`• demo data present: ${JSON.stringify(seeded)}`);
 
   const turbo: ChildProcess = spawn(turboBin, ['run', 'dev', ...process.argv.slice(2)], {
     stdio: 'inherit',
     env: {
       ...process.env,
-      DATABASE_URL: databaseUrl,
+      // Each service is handed its database by its own variable, which it reads before
+      // DATABASE_URL: the embedded Postgres, where one was started, reaches them this way.
+      ...Object.fromEntries(
+        SERVICES.map((service) => [databaseUrlVariable(service), databaseUrls[service]]),
+      ),
       REDIS_URL: redisUrl,
       TURBO_TELEMETRY_DISABLED: '1',
     },

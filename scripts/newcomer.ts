@@ -373,8 +373,19 @@ async function main() {
     REDIS_URL: redisUrl,
     QUEUE_PREFIX: queuePrefix,
   };
-  // What CI sets for its own runs would not be there on a newcomer's machine.
-  for (const name of ['TEST_DATABASE_URL', 'NODE_ENV', 'DATA_DIR', 'SMTP_URL']) delete env[name];
+  // What CI sets for its own runs would not be there on a newcomer's machine; a service's own
+  // database would take it away from the check's database.
+  for (const name of [
+    'TEST_DATABASE_URL',
+    'USERS_DATABASE_URL',
+    'ORDERS_DATABASE_URL',
+    'TASKS_DATABASE_URL',
+    'NODE_ENV',
+    'DATA_DIR',
+    'SMTP_URL',
+  ]) {
+    delete env[name];
+  }
   const mailDir = path.join(root, '.data', 'mail');
   step(
     `Node ${process.version}; database ${database.pathname.slice(1)}, queue prefix ${queuePrefix}`,

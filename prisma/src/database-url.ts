@@ -1,11 +1,11 @@
-import { DEFAULT_DATABASE_URL, env, loadConfig } from '@supergraph/common';
+import { SERVICES, loadDatabaseUrls, type DatabaseUrls } from '@supergraph/common';
 
-/** The database every service shares, each in its own Postgres schema. */
-export function databaseUrlFromEnv(
+/**
+ * Each service's database, for the migrate, seed and reset commands and the Prisma CLI: its
+ * own `<SERVICE>_DATABASE_URL`, else DATABASE_URL, else the local default.
+ */
+export function databaseUrlsFromEnv(
   source: Record<string, string | undefined> = process.env,
-): string {
-  return loadConfig(
-    { DATABASE_URL: env.url(['postgresql', 'postgres'], DEFAULT_DATABASE_URL) },
-    source,
-  ).DATABASE_URL;
+): DatabaseUrls {
+  return loadDatabaseUrls(SERVICES, source);
 }

@@ -1,22 +1,25 @@
-/** Applies every service's committed migrations (deploy mode) to a database. */
+/** Applies every service's committed migrations (deploy mode), each to its own database. */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { SERVICES, databaseUrlVariable, type DatabaseUrls, type Service } from '@supergraph/common';
 import pg from 'pg';
 
-export const SERVICES = ['users', 'orders', 'tasks'] as const;
-export type Service = (typeof SERVICES)[number];
+export { SERVICES, type DatabaseUrls, type Service };
 
 const root = path.resolve(import.meta.dirname, '..');
 const prismaCli = createRequire(import.meta.url).resolve('prisma/build/index.js');
 
-function run(args: string[], databaseUrl: string): Promise<string> {
+function run(service: Service, args: string[], databaseUrl: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [prismaCli, ...args], {
       cwd: root,
       env: {
         ...process.env,
+        // The service's own variable too: the config reads it first, and one inherited from
+        // the shell would otherwise win over the database asked for.
         DATABASE_URL: databaseUrl,
+        [databaseUrlVariable(service)]: databaseUrl,
         CHECKPOINT_DISABLE: '1',
         PRISMA_HIDE_UPDATE_MESSAGE: '1',
       },
@@ -84,13 +87,38 @@ export async function dropDatabase(databaseUrl: string): Promise<void> {
 
 export async function migrateService(service: Service, databaseUrl: string): Promise<string> {
   return run(
+    service,
     ['migrate', 'deploy', '--config', path.join(root, service, 'prisma.config.ts')],
     databaseUrl,
   );
 }
 
-export async function migrateDatabase(databaseUrl: string): Promise<void> {
-  await ensureDatabase(databaseUrl);
-  // Each service has its own _prisma_migrations; Prisma's advisory lock serialises them.
-  await Promise.all(SERVICES.map((service) => migrateService(service, databaseUrl)));
+/** The same database for every service, each in its own schema. */
+export function sharedDatabase(databaseUrl: string): DatabaseUrls {
+  return { users: databaseUrl, orders: databaseUrl, tasks: databaseUrl };
+}
+
+/** The databases that `urls` name, each once, in service order. */
+export function distinctDatabases(urls: Partial<DatabaseUrls>): string[] {
+  return [...new Set(SERVICES.flatMap((service) => urls[service] ?? []))];
+}
+
+/**
+ * Creates each database that `urls` name and does not exist yet, then migrates each service
+ * given into its own database (and no other service into it).
+ */
+export async function migrateDatabases(urls: Partial<DatabaseUrls>): Promise<void> {
+  await Promise.all(distinctDatabases(urls).map((url) => ensureDatabase(url)));
+  // Each service has its own _prisma_migrations; where services share a database, Prisma's
+  // advisory lock serialises them.
+  await Promise.all(
+    SERVICES.flatMap((service) => {
+      const url = urls[service];
+      return url ? [migrateService(service, url)] : [];
+    }),
+  );
+}
+
+export function migrateDatabase(databaseUrl: string): Promise<void> {
+  return migrateDatabases(sharedDatabase(databaseUrl));
 }

@@ -2,7 +2,7 @@
  * Demo data, safe to load any number of times: every row has a fixed id and is only created
  * when missing, so re-seeding never duplicates or overwrites what a developer changed.
  */
-import { hashPassword } from '@supergraph/common';
+import { hashPassword, type DatabaseUrls } from '@supergraph/common';
 import { createOrdersClient } from './orders.ts';
 import { seedId } from './seed-ids.ts';
 import { createTasksClient } from './tasks.ts';
@@ -58,10 +58,11 @@ const PRODUCTS: ReadonlyArray<[sku: string, name: string, priceCents: number]> =
 
 export type SeedSummary = { users: number; products: number; orders: number; tasks: number };
 
-export async function seedDatabase(databaseUrl: string): Promise<SeedSummary> {
-  const users = createUsersClient({ databaseUrl, poolSize: 2 });
-  const orders = createOrdersClient({ databaseUrl, poolSize: 2 });
-  const tasks = createTasksClient({ databaseUrl, poolSize: 2 });
+/** Seeds each service's rows into that service's database. */
+export async function seedDatabase(urls: DatabaseUrls): Promise<SeedSummary> {
+  const users = createUsersClient({ databaseUrl: urls.users, poolSize: 2 });
+  const orders = createOrdersClient({ databaseUrl: urls.orders, poolSize: 2 });
+  const tasks = createTasksClient({ databaseUrl: urls.tasks, poolSize: 2 });
   try {
     const accounts = new Map<string, string>();
     for (const [i, account] of DEV_ACCOUNTS.entries()) {

@@ -5,7 +5,7 @@ import {
   viewerFromAuthorization,
   type TokenKey,
   type Viewer,
-} from '@supergraph/common';
+} from '@supergraph/auth';
 
 /** The viewer of a request; an unusable `Authorization` header is a 401 UNAUTHENTICATED. */
 export async function viewerFromRequest(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, dataDir, env, loadConfig, resolveSecret } from '@supergraph/common';
+import { ConfigError, dataDir, env, gatewaySecrets, loadConfig } from '@supergraph/common';
 import { DEFAULT_LIMITS as LIMITS } from './limits/operation-limits.ts';
 import { Safelist } from './persisted-queries/safelist.ts';
 
@@ -79,7 +79,7 @@ export function loadRouterConfig(source: Record<string, string | undefined> = pr
     logLevel: raw.LOG_LEVEL,
     port: raw.ROUTER_PORT,
     subgraphUrls: { users: raw.USERS_URL, orders: raw.ORDERS_URL, tasks: raw.TASKS_URL },
-    ...routerSecrets(raw, production, dir),
+    ...gatewaySecrets(raw, production, dir),
     corsOrigins,
     maxBodyBytes: raw.MAX_BODY_BYTES,
     supergraphPath: raw.SUPERGRAPH_PATH,
@@ -120,23 +120,3 @@ export function loadRouterConfig(source: Record<string, string | undefined> = pr
 }
 
 export type RouterConfig = ReturnType<typeof loadRouterConfig>;
-
-/**
- * The token key and the subgraph proof key, shared by whatever signs for the subgraphs (the
- * router, Apollo Router's coprocessor): required in production, made once in dev.
- */
-export function routerSecrets(
-  raw: { JWT_SECRET?: string | undefined; SUBGRAPH_SECRET?: string | undefined },
-  production: boolean,
-  dataDir: string,
-) {
-  return {
-    jwtSecret: resolveSecret({ name: 'JWT_SECRET', value: raw.JWT_SECRET, production, dataDir }),
-    subgraphSecret: resolveSecret({
-      name: 'SUBGRAPH_SECRET',
-      value: raw.SUBGRAPH_SECRET,
-      production,
-      dataDir,
-    }),
-  };
-}

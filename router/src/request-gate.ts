@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { GraphQLError } from 'graphql';
-import type { RateLimiter, RequestGate, TokenKey, Viewer } from '@supergraph/common';
+import { clientIp, unauthenticatedAnswer, type TokenKey, type Viewer } from '@supergraph/auth';
+import type { RateLimiter, RequestGate } from '@supergraph/common';
 import { viewerFromRequest } from './auth.ts';
-import { clientIp } from './client-ip.ts';
 import { isPreflighted } from './csrf.ts';
 
 /** Who is asking, as established by the gate. */
@@ -60,13 +60,8 @@ export function createRequestGate(options: RequestGateOptions) {
       }
     }
     if (refusal) {
-      return {
-        ok: false,
-        status: 401,
-        code: 'UNAUTHENTICATED',
-        message: refusal.message,
-        headers: { 'www-authenticate': 'Bearer' },
-      };
+      const { status, code, message, headers } = unauthenticatedAnswer(refusal.message);
+      return { ok: false, status, code, message, headers };
     }
     callers.set(req, { viewer, clientIp: ip });
     return { ok: true };

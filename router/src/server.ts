@@ -6,13 +6,13 @@ import {
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginInlineTraceDisabled,
 } from '@apollo/server/plugin/disabled';
+import { createRequestProofs, tokenKey } from '@supergraph/auth';
 import {
   createGraphQLHttpServer,
   createMetrics,
   createRateLimiter,
   currentRequestScope,
   redisReady,
-  tokenKey,
   type Logger,
   type RateLimit,
   type Redis,
@@ -30,7 +30,7 @@ import { RedisApqCache } from './persisted-queries/redis-apq-cache.ts';
 import type { Safelist } from './persisted-queries/safelist.ts';
 import { createRequestGate } from './request-gate.ts';
 import { CIRCUIT_VALUE, createRouterMetrics } from './router-metrics.ts';
-import { SignedDataSource, createProofs } from './signed-data-source.ts';
+import { SignedDataSource } from './signed-data-source.ts';
 import { createSubgraphFetcher, type SubgraphResilience } from './subgraph-fetcher.ts';
 import { valueCompletionPlugin } from './value-completion-plugin.ts';
 
@@ -77,7 +77,7 @@ const MAX_PERSISTED_QUERY_BYTES = 16_384;
 export async function createServer(deps: RouterDeps) {
   const { logger, production, persistedQueries } = deps;
   const fetchers = new Map<string, ReturnType<typeof createSubgraphFetcher>>();
-  const proofFor = createProofs(deps.subgraphSecret);
+  const proofFor = createRequestProofs(deps.subgraphSecret);
   const metrics = createMetrics('router');
   const routerMetrics = createRouterMetrics(metrics.registry);
   const gateway = new ApolloGateway({

@@ -1,6 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { Kind, parse, type SelectionNode } from 'graphql';
-import { createProof, PROOF_HEADER, type Logger } from '@supergraph/common';
+import { PROOF_HEADER } from '@supergraph/auth';
+import type { Logger } from '@supergraph/common';
 import type { RouterContext } from './context.ts';
 import { READ_HEADER, SubgraphUnavailableError } from './subgraph-fetcher.ts';
 
@@ -59,22 +60,6 @@ function affectedPaths(request: { query?: string; variables?: Record<string, unk
 }
 
 /**
- * One proof per client request, however many subgraphs and fetches its plan involves. The
- * address is signed with the viewer, so that a subgraph can rate-limit by it.
- */
-export function createProofs(secret: string): (context: Partial<RouterContext>) => string {
-  const proofs = new WeakMap<object, string>();
-  return (context) => {
-    let proof = proofs.get(context);
-    if (!proof) {
-      proof = createProof(secret, context.viewer ?? null, { clientIp: context.clientIp ?? null });
-      proofs.set(context, proof);
-    }
-    return proof;
-  };
-}
-
-/**
  * Forwards each subgraph request with the router's signed proof of who is asking and from
  * where. Client headers are not forwarded: subgraphs learn identity and address from the
  * proof alone. A subgraph that cannot answer becomes a GraphQL error for the fields it
@@ -88,7 +73,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
   constructor(options: {
     name: string;
     url: string;
-    /** The request's proof, shared by every subgraph data source (see {@link createProofs}). */
+    /** The request's proof, shared by every subgraph data source (see `createRequestProofs`). */
     proofFor: (context: Partial<RouterContext>) => string;
     fetcher: RemoteGraphQLDataSource['fetcher'];
     logger: Logger;

@@ -10,7 +10,8 @@ import {
   retry,
 } from 'cockatiel';
 import { Agent, request } from 'undici';
-import { PROOF_HEADER, SpanKind, SpanStatusCode, spanHeaders, tracer } from '@supergraph/common';
+import { PROOF_HEADER } from '@supergraph/auth';
+import { SpanKind, SpanStatusCode, spanHeaders, tracer } from '@supergraph/common';
 
 /**
  * Set by the data source on requests that only read (the fetcher removes it before sending):

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
 import { describe, it } from 'node:test';
-import { issueToken, tokenKey } from '@supergraph/common';
+import { issueToken, tokenKey } from '@supergraph/auth';
 import { viewerFromRequest } from '../src/auth.ts';
 
 const key = tokenKey('router-test-secret-router-test-secret-0123');

@@ -26,6 +26,8 @@ import { fileSupergraph } from '../src/supergraph-source.ts';
 
 export const JWT_SECRET = 'e2e-jwt-secret-e2e-jwt-secret-e2e-jwt-secret';
 export const SUBGRAPH_SECRET = 'e2e-subgraph-secret-e2e-subgraph-secret-0123';
+/** The committed supergraph the system serves, for another gateway to serve beside it. */
+export { SUPERGRAPH_FILE };
 
 export type System = {
   url: string;

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createHash, createHmac, randomInt } from 'node:crypto';
 import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { createProof, issueToken, tokenKey } from '@supergraph/common';
+import { createProof, issueToken, tokenKey } from '@supergraph/auth';
 import { JWT_SECRET, seedProducts, startSystem, type System } from './harness.ts';
 
 type Auth = { token: string; id: string };

@@ -7,7 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import { issueToken, tokenKey, uuid7, type Role } from '@supergraph/common';
+import { issueToken, tokenKey, type Role } from '@supergraph/auth';
+import { uuid7 } from '@supergraph/common';
 import { createTasksClient } from '@supergraph/prisma/tasks';
 import { createUsersClient } from '@supergraph/prisma/users';
 import { CUSTOMER_DASHBOARD, STAFF_LIST_PAGE, postGraphQL } from '@supergraph/testing';

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { createRateLimiter, issueToken, tokenKey } from '@supergraph/common';
+import { issueToken, tokenKey } from '@supergraph/auth';
+import { createRateLimiter } from '@supergraph/common';
 import { JWT_SECRET, REDIS_URL, startSystem, type System } from './harness.ts';
 
 let system: System;

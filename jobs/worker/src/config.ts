@@ -2,10 +2,10 @@ import path from 'node:path';
 import { z } from 'zod';
 import {
   ConfigError,
-  DEFAULT_DATABASE_URL,
   dataDir,
   env,
   loadConfig,
+  loadDatabaseUrls,
   resolveSecret,
 } from '@supergraph/common';
 
@@ -17,7 +17,6 @@ export function loadWorkerConfig(source: Record<string, string | undefined> = pr
     {
       NODE_ENV: env.nodeEnv(),
       LOG_LEVEL: env.logLevel(),
-      DATABASE_URL: env.url(['postgresql', 'postgres'], DEFAULT_DATABASE_URL),
       DB_POOL_SIZE: env.positiveInt(10),
       WORKER_PORT: env.port(4011),
       SHUTDOWN_GRACE_MS: env.positiveInt(25_000),
@@ -44,6 +43,9 @@ export function loadWorkerConfig(source: Record<string, string | undefined> = pr
     source,
   );
   const production = raw.NODE_ENV === 'production';
+  // Each service's jobs run against that service's own database; the worker has no use for
+  // the users database (it asks the users subgraph).
+  const databaseUrls = loadDatabaseUrls(['orders', 'tasks'], source);
   if (production && !raw.SMTP_URL) {
     throw new ConfigError('SMTP_URL: required in production, e.g. smtp://user:pass@host:587');
   }
@@ -57,7 +59,7 @@ export function loadWorkerConfig(source: Record<string, string | undefined> = pr
   return {
     production,
     logLevel: raw.LOG_LEVEL,
-    databaseUrl: raw.DATABASE_URL,
+    databaseUrls,
     poolSize: raw.DB_POOL_SIZE,
     /** Where /health, /ready and /metrics are served. */
     port: raw.WORKER_PORT,

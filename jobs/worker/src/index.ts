@@ -19,9 +19,9 @@ runMain(async () => {
   const config = loadWorkerConfig();
   const tracing = startTracing('worker');
   const logger = createLogger('worker', config.logLevel);
-  const clients = { databaseUrl: config.databaseUrl, poolSize: config.poolSize };
-  const orders = createOrdersClient(clients);
-  const tasks = createTasksClient(clients);
+  const { databaseUrls, poolSize } = config;
+  const orders = createOrdersClient({ databaseUrl: databaseUrls.orders, poolSize });
+  const tasks = createTasksClient({ databaseUrl: databaseUrls.tasks, poolSize });
   const worker = createWorkerFromConfig(config, { orders, tasks, logger });
   const ops = createOpsServer({ metrics: worker.metrics, ready: () => worker.ready(), logger });
   // Listening first: a port already taken stops the process before it takes any job.

@@ -30,7 +30,8 @@ import { createTasksProcessors, createTasksOutbox } from '@supergraph/tasks/jobs
 import type { WorkerConfig } from './config.ts';
 
 export type WorkerDeps = {
-  databaseUrl: string;
+  /** Where each outbox relay LISTENs: the database its service's client is connected to. */
+  databaseUrls: { orders: string; tasks: string };
   orders: OrdersClient;
   tasks: TasksClient;
   redisUrl: string;
@@ -74,8 +75,8 @@ export function createWorker(deps: WorkerDeps) {
   const metrics = createMetrics('worker');
   registerQueueDepth(metrics.registry, { queues, logger });
   const outboxes = {
-    orders: createOrdersOutbox(deps.orders, deps.databaseUrl),
-    tasks: createTasksOutbox(deps.tasks, deps.databaseUrl),
+    orders: createOrdersOutbox(deps.orders, deps.databaseUrls.orders),
+    tasks: createTasksOutbox(deps.tasks, deps.databaseUrls.tasks),
   };
   const relays = Object.entries(outboxes).map(
     ([name, store]) => new OutboxRelay({ name, store, queues, logger, pollMs: deps.outboxPollMs }),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError } from '@supergraph/common';
+import { ConfigError, DEFAULT_DATABASE_URL } from '@supergraph/common';
 import { loadWorkerConfig as load } from '../src/config.ts';
 
 // Given, so that loading never generates a dev secret into .data/.
@@ -23,6 +23,9 @@ describe('worker configuration', () => {
       ['WORKER_PORT', '65536'],
       ['SHUTDOWN_GRACE_MS', '0'],
       ['SHUTDOWN_GRACE_MS', 'soon'],
+      ['ORDERS_DATABASE_URL', 'mysql://db/orders'],
+      ['TASKS_DATABASE_URL', 'localhost:5432/tasks'],
+      ['DATABASE_URL', 'redis://localhost:6379'],
     ] as const) {
       assert.throws(
         () => loadWorkerConfig({ [name]: value }),
@@ -30,5 +33,33 @@ describe('worker configuration', () => {
         `${name}=${value}`,
       );
     }
+  });
+
+  it("opens each service's pool on its own database, DATABASE_URL where it has none", () => {
+    const shared = 'postgresql://app@db.internal:5432/shop';
+    assert.deepEqual(loadWorkerConfig({}).databaseUrls, {
+      orders: DEFAULT_DATABASE_URL,
+      tasks: DEFAULT_DATABASE_URL,
+    });
+    assert.deepEqual(loadWorkerConfig({ DATABASE_URL: shared }).databaseUrls, {
+      orders: shared,
+      tasks: shared,
+    });
+    const own = loadWorkerConfig({
+      DATABASE_URL: shared,
+      ORDERS_DATABASE_URL: 'postgresql://orders@orders-db.internal/orders',
+      TASKS_DATABASE_URL: 'postgres://tasks@tasks-db.internal:6543/tasks',
+      // The worker asks the users subgraph, never the users database.
+      USERS_DATABASE_URL: 'not read by the worker',
+    });
+    assert.deepEqual(own.databaseUrls, {
+      orders: 'postgresql://orders@orders-db.internal/orders',
+      tasks: 'postgres://tasks@tasks-db.internal:6543/tasks',
+    });
+    const one = loadWorkerConfig({
+      DATABASE_URL: shared,
+      TASKS_DATABASE_URL: own.databaseUrls.tasks,
+    });
+    assert.deepEqual(one.databaseUrls, { orders: shared, tasks: own.databaseUrls.tasks });
   });
 });

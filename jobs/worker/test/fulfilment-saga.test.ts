@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SmtpSink, waitUntil } from '@supergraph/testing';
-import { startJobSystem, type Auth, type JobSystem } from './harness.ts';
-
-type OrderView = {
-  order: { status: string; tasks: Array<{ id: string; title: string; status: string }> };
-};
+import { SmtpSink } from '@supergraph/testing';
+import { startJobSystem, waitForOrder, type Auth, type JobSystem } from './harness.ts';
 
 describe('the fulfilment saga', () => {
   let jobs: JobSystem;
@@ -23,28 +19,11 @@ describe('the fulfilment saga', () => {
     await sink.stop();
   });
 
-  const view = (auth: Auth, id: string) =>
-    jobs.call<OrderView>(
-      auth,
-      `query ($id: ID!) { order(id: $id) { status tasks { id title status } } }`,
-      {
-        id,
-      },
-    );
-
-  const waitForOrder = (auth: Auth, id: string, accept: (v: OrderView['order']) => boolean) =>
-    waitUntil(
-      async () => {
-        const { order } = await view(auth, id);
-        return accept(order) ? order : null;
-      },
-      { timeoutMs: 15_000, intervalMs: 100, what: `order ${id}` },
-    );
-
   it('creates one fulfilment task per order, confirms it, and fulfils it when the task is done', async () => {
     const buyer = await jobs.signUp();
     const { id } = await jobs.placeOrder(buyer);
     const confirmed = await waitForOrder(
+      jobs,
       buyer,
       id,
       (o) => o.status === 'CONFIRMED' && o.tasks.length > 0,
@@ -70,7 +49,7 @@ describe('the fulfilment saga', () => {
     await jobs.call(staff, `mutation ($id: ID!) { completeTask(id: $id) { status } }`, {
       id: task.id,
     });
-    const fulfilled = await waitForOrder(buyer, id, (o) => o.status === 'FULFILLED');
+    const fulfilled = await waitForOrder(jobs, buyer, id, (o) => o.status === 'FULFILLED');
     assert.equal(fulfilled.tasks[0]?.status, 'DONE');
     assert.equal(await jobs.tasks.task.count({ where: { orderId: id } }), 1);
   });
@@ -78,14 +57,14 @@ describe('the fulfilment saga', () => {
   it('cancels the open fulfilment task when its order is cancelled', async () => {
     const buyer = await jobs.signUp();
     const { id } = await jobs.placeOrder(buyer);
-    await waitForOrder(buyer, id, (o) => o.tasks.length > 0);
+    await waitForOrder(jobs, buyer, id, (o) => o.tasks.length > 0);
     const cancelled = await jobs.call<{ cancelOrder: { status: string } }>(
       buyer,
       `mutation ($id: ID!) { cancelOrder(id: $id) { status } }`,
       { id },
     );
     assert.equal(cancelled.cancelOrder.status, 'CANCELLED');
-    const order = await waitForOrder(buyer, id, (o) =>
+    const order = await waitForOrder(jobs, buyer, id, (o) =>
       o.tasks.every((t) => t.status === 'CANCELLED'),
     );
     assert.equal(order.status, 'CANCELLED');

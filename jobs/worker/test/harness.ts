@@ -1,14 +1,21 @@
 /**
  * The whole system for job tests, on real Postgres, Redis, HTTP and SMTP: the subgraphs and
- * the router (from the router's harness), an SMTP sink, and job workers either in this
- * process or as real child processes that a test can kill.
+ * the router (from the router's harness, or as processes of their own), an SMTP sink, and job
+ * workers either in this process or as real child processes that a test can kill.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import assert from 'node:assert/strict';
-import { createLogger, type Logger } from '@supergraph/common';
+import {
+  SERVICES,
+  createLogger,
+  databaseUrlVariable,
+  loadDatabaseUrls,
+  type DatabaseUrls,
+  type Logger,
+} from '@supergraph/common';
 import { createOrdersClient } from '@supergraph/prisma/orders';
+import { seedDatabase } from '@supergraph/prisma/seed';
 import { createTasksClient } from '@supergraph/prisma/tasks';
 import { createUsersClient } from '@supergraph/prisma/users';
 import { QueueSet, producerConnection, closeConnection, type QueueName } from '@supergraph/queues';
@@ -18,9 +25,16 @@ import {
   startSystem,
   type System,
 } from '@supergraph/router/testing';
-import { postGraphQL, waitUntil, type GraphQLResponse } from '@supergraph/testing';
+import {
+  createTestDatabase,
+  postGraphQL,
+  testServerUrl,
+  waitUntil,
+  type GraphQLResponse,
+} from '@supergraph/testing';
 import { loadWorkerConfig } from '../src/config.ts';
 import { createWorkerFromConfig, type Worker } from '../src/worker.ts';
+import { spawnEntry, startServiceProcesses, type ServiceProcesses } from './service-processes.ts';
 
 export const LOCAL_REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -37,8 +51,13 @@ export const FAST = {
 
 export type Auth = { token: string; user: { id: string; email: string } };
 
-export type JobSystem = {
-  system: System;
+/** The router and subgraphs under the jobs, in this process or as processes of their own. */
+export type Services = Pick<System, 'url' | 'subgraphUrls' | 'stop'>;
+
+export type JobSystem<S extends Services = System> = {
+  system: S;
+  /** Each service's database, as the worker is configured to find it. */
+  databaseUrls: DatabaseUrls;
   productIds: string[];
   prefix: string;
   redisUrl: string;
@@ -61,18 +80,90 @@ export type JobSystem = {
   stop(): Promise<void>;
 };
 
-const WORKER_ENTRY = path.resolve(import.meta.dirname, '../src/index.ts');
+const WORKER_ENTRY = 'jobs/worker/src/index.ts';
 
+/** The system in one process over one database, every service in its own schema there. */
 export async function startJobSystem({
   redisUrl = LOCAL_REDIS,
   poolSize = 4,
   production = false,
 } = {}): Promise<JobSystem> {
   const system = await startSystem({ poolSize, production });
-  const productIds = await seedProducts(system);
+  return startJobs(system, {
+    redisUrl,
+    // No service has its own: every one falls back to DATABASE_URL, which a test may change.
+    databaseEnv: { DATABASE_URL: system.databaseUrl },
+    seed: () => seedProducts(system),
+  });
+}
+
+/**
+ * Every service on a database of its own, migrated with that service alone, as if each had
+ * its own Postgres server; the subgraphs and the router as processes of their own, configured
+ * by env alone. DATABASE_URL names a database that does not exist, so anything that falls
+ * back to it fails. The data is the dev seed's, seeded into each service's own database.
+ */
+export async function startSeparateDatabasesJobSystem({ redisUrl = LOCAL_REDIS } = {}): Promise<
+  JobSystem<Services>
+> {
+  const databases = await Promise.all(
+    SERVICES.map((service) => createTestDatabase({ services: [service] })),
+  );
+  const nowhere = testServerUrl();
+  nowhere.pathname = `/sg_no_shared_database_${randomUUID().slice(0, 8)}`;
+  const databaseEnv = {
+    DATABASE_URL: nowhere.toString(),
+    ...Object.fromEntries(
+      SERVICES.map((service, i) => [databaseUrlVariable(service), databases[i]!.url]),
+    ),
+  };
+  let processes: ServiceProcesses | undefined;
+  const stop = async () => {
+    await processes?.stop();
+    await Promise.all(databases.map((database) => database.drop()));
+  };
+  try {
+    await seedDatabase(loadDatabaseUrls(SERVICES, databaseEnv));
+    processes = await startServiceProcesses({ ...databaseEnv, REDIS_URL: redisUrl });
+    return await startJobs(
+      { ...processes, stop },
+      {
+        redisUrl,
+        databaseEnv,
+        seed: async (orders) => {
+          const products = await orders.product.findMany({ orderBy: { sku: 'asc' }, take: 2 });
+          return products.map((product) => product.id);
+        },
+      },
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function startJobs<S extends Services>(
+  system: S,
+  options: {
+    redisUrl: string;
+    /** The database variables every worker is given. */
+    databaseEnv: Record<string, string>;
+    /** Seeds the catalogue, or finds it seeded; returns the ids of products to order. */
+    seed: (orders: ReturnType<typeof createOrdersClient>) => Promise<string[]>;
+  },
+): Promise<JobSystem<S>> {
+  const { redisUrl } = options;
+  // Set, or set empty so that they fall back to DATABASE_URL: the variables of the shell that
+  // runs the tests must not reach a worker.
+  const databaseEnv = {
+    ...Object.fromEntries(SERVICES.map((service) => [databaseUrlVariable(service), ''])),
+    ...options.databaseEnv,
+  };
+  const databaseUrls = loadDatabaseUrls(SERVICES, databaseEnv);
   const prefix = `sgtest-${randomUUID().slice(0, 8)}`;
-  const orders = createOrdersClient({ databaseUrl: system.databaseUrl, poolSize: 4 });
-  const tasks = createTasksClient({ databaseUrl: system.databaseUrl, poolSize: 4 });
+  const orders = createOrdersClient({ databaseUrl: databaseUrls.orders, poolSize: 4 });
+  const tasks = createTasksClient({ databaseUrl: databaseUrls.tasks, poolSize: 4 });
+  const productIds = await options.seed(orders);
   const workers: Worker[] = [];
   const children: ChildProcess[] = [];
   const inspector = producerConnection(redisUrl);
@@ -104,7 +195,7 @@ export async function startJobSystem({
     ...FAST,
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
-    DATABASE_URL: system.databaseUrl,
+    ...databaseEnv,
     REDIS_URL: options.redisUrl ?? redisUrl,
     QUEUE_PREFIX: prefix,
     SMTP_URL: options.smtpUrl,
@@ -118,6 +209,7 @@ export async function startJobSystem({
 
   return {
     system,
+    databaseUrls,
     productIds,
     prefix,
     redisUrl,
@@ -127,7 +219,7 @@ export async function startJobSystem({
     signUp,
     async staff() {
       const auth = await signUp('Sam Staff');
-      const users = createUsersClient({ databaseUrl: system.databaseUrl, poolSize: 1 });
+      const users = createUsersClient({ databaseUrl: databaseUrls.users, poolSize: 1 });
       await users.user.update({ where: { id: auth.user.id }, data: { role: 'STAFF' } });
       await users.$disconnect();
       const data = await call<{ logIn: Auth }>(
@@ -162,11 +254,7 @@ export async function startJobSystem({
       return worker;
     },
     async spawnWorker(options) {
-      const args = [...(options.nodeArgs ?? []), '--import', 'tsx', WORKER_ENTRY];
-      const child = spawn(process.execPath, args, {
-        env: { ...process.env, ...env(options), ...options.env },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
+      const child = spawnEntry(WORKER_ENTRY, { ...env(options), ...options.env }, options.nodeArgs);
       children.push(child);
       return child;
     },
@@ -192,7 +280,7 @@ export type EmailState = {
   sentAt: string | null;
 };
 
-export async function confirmationEmail(jobs: JobSystem, auth: Auth, orderId: string) {
+export async function confirmationEmail(jobs: JobSystem<Services>, auth: Auth, orderId: string) {
   const data = await jobs.call<{ order: { confirmationEmail: EmailState } }>(
     auth,
     `query ($id: ID!) { order(id: $id) { confirmationEmail { status attempts lastError sentAt } } }`,
@@ -202,7 +290,7 @@ export async function confirmationEmail(jobs: JobSystem, auth: Auth, orderId: st
 }
 
 export function waitForEmailState(
-  jobs: JobSystem,
+  jobs: JobSystem<Services>,
   auth: Auth,
   orderId: string,
   accept: (state: EmailState) => boolean,
@@ -214,6 +302,31 @@ export function waitForEmailState(
       return accept(state) ? state : null;
     },
     { timeoutMs, intervalMs: 100, what: `email state of order ${orderId}` },
+  );
+}
+
+export type OrderView = {
+  status: string;
+  tasks: Array<{ id: string; title: string; status: string }>;
+};
+
+/** Waits until an order, as `auth` sees it through the router, passes `accept`. */
+export function waitForOrder(
+  jobs: JobSystem<Services>,
+  auth: Auth,
+  id: string,
+  accept: (order: OrderView) => boolean,
+): Promise<OrderView> {
+  return waitUntil(
+    async () => {
+      const { order } = await jobs.call<{ order: OrderView }>(
+        auth,
+        `query ($id: ID!) { order(id: $id) { status tasks { id title status } } }`,
+        { id },
+      );
+      return accept(order) ? order : null;
+    },
+    { timeoutMs: 15_000, intervalMs: 100, what: `order ${id}` },
   );
 }
 

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError, env, loadConfig } from './config.ts';
+import { DEFAULT_DATABASE_URL, SERVICES, loadDatabaseUrls } from './database-urls.ts';
 import { loadSubgraphConfig } from './subgraph-config.ts';
+
+// Given, so that loading never generates a dev secret into .data/.
+const SECRETS = { SUBGRAPH_SECRET: 'config-spec-subgraph-secret-config-spec-0123' };
 
 describe('configuration', () => {
   it('applies defaults, treating empty strings as unset', () => {
@@ -41,7 +45,7 @@ describe('configuration', () => {
   it('refuses to start in production without secrets', () => {
     assert.throws(
       () =>
-        loadSubgraphConfig('USERS_PORT', 4001, {
+        loadSubgraphConfig('users', 4001, {
           NODE_ENV: 'production',
           DATA_DIR: '/nonexistent',
         }),
@@ -49,5 +53,80 @@ describe('configuration', () => {
         error instanceof ConfigError &&
         error.message === 'SUBGRAPH_SECRET: required when NODE_ENV=production',
     );
+  });
+
+  describe("each service's database", () => {
+    const ORDERS = 'postgresql://orders@orders-db.internal:5432/orders';
+    const TASKS = 'postgres://tasks@tasks-db.internal:6543/tasks?sslmode=require';
+    const SHARED = 'postgresql://app@db.internal:5432/shop';
+
+    it('is the local default when nothing is set, and DATABASE_URL for every service when only it is', () => {
+      assert.deepEqual(loadDatabaseUrls(SERVICES, {}), {
+        users: DEFAULT_DATABASE_URL,
+        orders: DEFAULT_DATABASE_URL,
+        tasks: DEFAULT_DATABASE_URL,
+      });
+      assert.deepEqual(
+        loadDatabaseUrls(SERVICES, { DATABASE_URL: SHARED, ORDERS_DATABASE_URL: '' }),
+        {
+          users: SHARED,
+          orders: SHARED,
+          tasks: SHARED,
+        },
+      );
+    });
+
+    it("is the service's own variable where it is set, DATABASE_URL for the others", () => {
+      assert.deepEqual(
+        loadDatabaseUrls(SERVICES, {
+          DATABASE_URL: SHARED,
+          ORDERS_DATABASE_URL: ORDERS,
+          TASKS_DATABASE_URL: TASKS,
+        }),
+        { users: SHARED, orders: ORDERS, tasks: TASKS },
+      );
+      assert.deepEqual(loadDatabaseUrls(['tasks'], { TASKS_DATABASE_URL: TASKS }), {
+        tasks: TASKS,
+      });
+    });
+
+    it('names the variable that is malformed', () => {
+      for (const [name, value] of [
+        ['ORDERS_DATABASE_URL', 'mysql://db/orders'],
+        ['USERS_DATABASE_URL', 'not a url'],
+        ['TASKS_DATABASE_URL', 'localhost:5432/tasks'],
+        ['DATABASE_URL', 'redis://localhost:6379'],
+      ] as const) {
+        assert.throws(
+          () => loadDatabaseUrls(SERVICES, { ORDERS_DATABASE_URL: ORDERS, [name]: value }),
+          (error: unknown) =>
+            error instanceof ConfigError &&
+            error.message === `${name}: expected a postgresql:// or postgres:// URL`,
+          `${name}=${value}`,
+        );
+      }
+    });
+
+    it("gives a subgraph its own database and port, and reads no other service's variables", () => {
+      const source = {
+        ...SECRETS,
+        DATABASE_URL: SHARED,
+        USERS_DATABASE_URL: 'mysql://ignored-by-orders',
+        ORDERS_DATABASE_URL: ORDERS,
+        ORDERS_PORT: '5002',
+        USERS_PORT: 'ignored',
+      };
+      const orders = loadSubgraphConfig('orders', 4002, source);
+      assert.equal(orders.databaseUrl, ORDERS);
+      assert.equal(orders.port, 5002);
+      const tasks = loadSubgraphConfig('tasks', 4003, source);
+      assert.equal(tasks.databaseUrl, SHARED);
+      assert.equal(tasks.port, 4003);
+      assert.throws(() => loadSubgraphConfig('users', 4001, source), /^ConfigError: USERS_PORT: /);
+      assert.throws(
+        () => loadSubgraphConfig('users', 4001, { ...source, USERS_PORT: '5001' }),
+        /^ConfigError: USERS_DATABASE_URL: expected a postgresql:\/\/ or postgres:\/\/ URL$/,
+      );
+    });
   });
 });

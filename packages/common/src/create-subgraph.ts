@@ -5,6 +5,7 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
+import { PROOF_HEADER, verifyProof } from '@supergraph/auth';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { DocumentNode } from 'graphql';
 import { databaseMetricsPlugin, type DatabaseInstruments } from './database-metrics.ts';
@@ -18,7 +19,6 @@ import {
   resolverMetricsPlugin,
   withReferenceTiming,
 } from './resolver-metrics-plugin.ts';
-import { PROOF_HEADER, verifyProof } from './subgraph-proof.ts';
 import type { Viewer } from './viewer.ts';
 
 /** What the router's proof says about one request. */

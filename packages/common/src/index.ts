@@ -1,4 +1,5 @@
 export * from './config.ts';
+export * from './database-urls.ts';
 export * from './create-subgraph.ts';
 export * from './date-time.ts';
 export * from './errors.ts';
@@ -9,8 +10,6 @@ export * from './logger.ts';
 export * from './metrics.ts';
 export * from './pagination.ts';
 export * from './secrets.ts';
-export * from './subgraph-proof.ts';
-export * from './tokens.ts';
 export * from './viewer.ts';
 export * from './password-hash.ts';
 export * from './subgraph-config.ts';

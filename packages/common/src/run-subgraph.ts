@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { closeServer, listen, onShutdown, runMain } from './lifecycle.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { startTracing } from './tracing.ts';
+import type { Service } from './database-urls.ts';
 import { loadSubgraphConfig, type SubgraphConfig } from './subgraph-config.ts';
 
 type Database = { $disconnect(): Promise<void> };
@@ -14,8 +15,8 @@ type Built = {
 
 /** How one subgraph's entry point turns env into a listening server. */
 export type SubgraphEntry<D extends Database> = {
-  name: string;
-  portVariable: string;
+  /** Also names its variables: `ORDERS_PORT`, `ORDERS_DATABASE_URL`. */
+  name: Service;
   defaultPort: number;
   connect: (config: SubgraphConfig) => D;
   build: (db: D, config: SubgraphConfig, logger: Logger) => Promise<Built>;
@@ -24,7 +25,7 @@ export type SubgraphEntry<D extends Database> = {
 /** Reads env, connects, listens, and on SIGTERM/SIGINT drains requests before closing the pool. */
 export function runSubgraph<D extends Database>(entry: SubgraphEntry<D>): void {
   runMain(async () => {
-    const config = loadSubgraphConfig(entry.portVariable, entry.defaultPort);
+    const config = loadSubgraphConfig(entry.name, entry.defaultPort);
     const tracing = startTracing(entry.name);
     const logger = createLogger(entry.name, config.logLevel);
     const db = entry.connect(config);

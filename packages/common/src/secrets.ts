@@ -60,3 +60,24 @@ function readSecrets(file: string): Record<string, string> {
     return {};
   }
 }
+
+/**
+ * The token key and the subgraph proof key, shared by whatever verifies tokens and signs for
+ * the subgraphs (our router, Apollo Router's coprocessor): required in production, made once
+ * in dev.
+ */
+export function gatewaySecrets(
+  raw: { JWT_SECRET?: string | undefined; SUBGRAPH_SECRET?: string | undefined },
+  production: boolean,
+  dataDir: string,
+) {
+  return {
+    jwtSecret: resolveSecret({ name: 'JWT_SECRET', value: raw.JWT_SECRET, production, dataDir }),
+    subgraphSecret: resolveSecret({
+      name: 'SUBGRAPH_SECRET',
+      value: raw.SUBGRAPH_SECRET,
+      production,
+      dataDir,
+    }),
+  };
+}

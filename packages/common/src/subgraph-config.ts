@@ -1,20 +1,21 @@
 import { z } from 'zod';
 import { env, loadConfig } from './config.ts';
+import { loadDatabaseUrls, type Service } from './database-urls.ts';
 import { dataDir, resolveSecret } from './secrets.ts';
 
-export const DEFAULT_DATABASE_URL = 'postgresql://postgres:postgres@localhost:5432/supergraph';
-
-/** The variables every subgraph reads, plus its own port. */
+/**
+ * The variables every subgraph reads, plus its own: `<SERVICE>_PORT`, and its database,
+ * `<SERVICE>_DATABASE_URL` (else DATABASE_URL).
+ */
 export function loadSubgraphConfig(
-  portVariable: string,
+  service: Service,
   defaultPort: number,
-  source = process.env,
+  source: Record<string, string | undefined> = process.env,
 ) {
   const raw = loadConfig(
     {
       NODE_ENV: env.nodeEnv(),
       LOG_LEVEL: env.logLevel(),
-      DATABASE_URL: env.url(['postgresql', 'postgres'], DEFAULT_DATABASE_URL),
       DB_POOL_SIZE: env.positiveInt(10),
       SUBGRAPH_SECRET: z.string().optional(),
       JWT_SECRET: z.string().optional(),
@@ -23,15 +24,17 @@ export function loadSubgraphConfig(
     },
     source,
   );
+  const portVariable = `${service.toUpperCase()}_PORT`;
   const port = loadConfig({ [portVariable]: env.port(defaultPort) }, source)[
     portVariable
   ] as number;
+  const databaseUrl = loadDatabaseUrls([service], source)[service];
   const production = raw.NODE_ENV === 'production';
   const dir = dataDir(raw.DATA_DIR);
   return {
     production,
     logLevel: raw.LOG_LEVEL,
-    databaseUrl: raw.DATABASE_URL,
+    databaseUrl,
     poolSize: raw.DB_POOL_SIZE,
     port,
     dataDir: dir,

@@ -1,10 +1,9 @@
+import type { Viewer } from '@supergraph/auth';
 import { forbidden, unauthenticated } from './errors.ts';
 
-export const ROLES = ['CUSTOMER', 'STAFF', 'ADMIN'] as const;
-export type Role = (typeof ROLES)[number];
-
-/** Who is asking: established by the router from a verified token. */
-export type Viewer = { id: string; role: Role };
+// The identity itself is defined beside the tokens and proofs that carry it; the subgraphs'
+// authorization rules below take it from here.
+export { ROLES, isRole, type Role, type Viewer } from '@supergraph/auth';
 
 /**
  * The identity background jobs present to another service when they read its entities (a
@@ -12,10 +11,6 @@ export type Viewer = { id: string; role: Role };
  * reaches subgraphs only with the router's proof, which only our own processes can make.
  */
 export const SERVICE_VIEWER: Viewer = { id: '00000000-0000-0000-0000-000000000000', role: 'STAFF' };
-
-export function isRole(value: unknown): value is Role {
-  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
-}
 
 export function isStaff(viewer: Viewer | null | undefined): boolean {
   return viewer?.role === 'STAFF' || viewer?.role === 'ADMIN';

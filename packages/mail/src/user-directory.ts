@@ -1,9 +1,8 @@
 import DataLoader from 'dataloader';
+import { createProof, PROOF_HEADER } from '@supergraph/auth';
 import {
   REQUEST_ID_HEADER,
-  createProof,
   currentRequestScope,
-  PROOF_HEADER,
   SERVICE_VIEWER,
   traceHeaders,
 } from '@supergraph/common';

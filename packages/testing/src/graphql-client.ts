@@ -1,4 +1,4 @@
-import { createProof, type Viewer } from '@supergraph/common';
+import { createProof, type Viewer } from '@supergraph/auth';
 
 export type GraphQLResponse<T = Record<string, unknown>> = {
   status: number;

@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { SERVICES, migrateDatabase } from '@supergraph/prisma/migrate';
+import { SERVICES, migrateDatabases, type Service } from '@supergraph/prisma/migrate';
 
 const prismaRoot = path.dirname(fileURLToPath(import.meta.resolve('@supergraph/prisma/migrate')));
 
@@ -49,8 +49,12 @@ async function withAdmin<T>(base: URL, fn: (client: pg.Client) => Promise<T>): P
   }
 }
 
-async function ensureTemplate(base: URL): Promise<string> {
-  const template = `sg_template_${migrationsHash()}`;
+async function ensureTemplate(base: URL, services: readonly Service[]): Promise<string> {
+  const only = SERVICES.filter((service) => services.includes(service));
+  const template = [
+    `sg_template_${migrationsHash()}`,
+    ...(only.length === SERVICES.length ? [] : only),
+  ].join('_');
   await withAdmin(base, async (admin) => {
     // Test files in several processes may race to build the same template.
     await admin.query('SELECT pg_advisory_lock(hashtext($1))', [template]);
@@ -62,7 +66,8 @@ async function ensureTemplate(base: URL): Promise<string> {
       const building = `${template}_building`;
       await admin.query(`DROP DATABASE IF EXISTS "${building}" WITH (FORCE)`);
       await admin.query(`CREATE DATABASE "${building}"`);
-      await migrateDatabase(withDatabase(base, building));
+      const url = withDatabase(base, building);
+      await migrateDatabases(Object.fromEntries(only.map((service) => [service, url])));
       await admin.query(`ALTER DATABASE "${building}" RENAME TO "${template}"`);
     } finally {
       await admin.query('SELECT pg_advisory_unlock(hashtext($1))', [template]);
@@ -73,9 +78,19 @@ async function ensureTemplate(base: URL): Promise<string> {
 
 export type TestDatabase = { url: string; name: string; drop(): Promise<void> };
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+export type TestDatabaseOptions = {
+  /**
+   * The services migrated into it, each into its own schema; every service by default. A
+   * database that holds one service alone stands for that service's own Postgres server.
+   */
+  services?: readonly Service[];
+};
+
+export async function createTestDatabase({
+  services = SERVICES,
+}: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const base = testServerUrl();
-  const template = await ensureTemplate(base);
+  const template = await ensureTemplate(base, services);
   const name = `sg_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
   await withAdmin(base, (admin) => admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
   return {

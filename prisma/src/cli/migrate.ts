@@ -1,6 +1,8 @@
-import { databaseUrlFromEnv } from '../database-url.ts';
-import { migrateDatabase } from '../migrate.ts';
+import { runMain } from '@supergraph/common';
+import { databaseUrlsFromEnv } from '../database-url.ts';
+import { migrateDatabases } from '../migrate.ts';
 
-const url = databaseUrlFromEnv();
-await migrateDatabase(url);
-console.log('migrations applied (users, orders, tasks)');
+runMain(async () => {
+  await migrateDatabases(databaseUrlsFromEnv());
+  console.log('migrations applied (users, orders, tasks)');
+});

@@ -1,5 +1,8 @@
-import { databaseUrlFromEnv } from '../database-url.ts';
+import { runMain } from '@supergraph/common';
+import { databaseUrlsFromEnv } from '../database-url.ts';
 import { seedDatabase } from '../seed.ts';
 
-const summary = await seedDatabase(databaseUrlFromEnv());
-console.log(`seeded: ${JSON.stringify(summary)}`);
+runMain(async () => {
+  const summary = await seedDatabase(databaseUrlsFromEnv());
+  console.log(`seeded: ${JSON.stringify(summary)}`);
+});

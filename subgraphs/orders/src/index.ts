@@ -4,7 +4,6 @@ import { createServer } from './server.ts';
 
 runSubgraph({
   name: 'orders',
-  portVariable: 'ORDERS_PORT',
   defaultPort: 4002,
   connect: (config) =>
     createOrdersClient({ databaseUrl: config.databaseUrl, poolSize: config.poolSize }),

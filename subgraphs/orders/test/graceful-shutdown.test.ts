@@ -70,7 +70,7 @@ describe('orders shutdown', () => {
         NODE_ENV: 'production',
         LOG_LEVEL: 'silent',
         ORDERS_PORT: String(port),
-        DATABASE_URL: database.url,
+        ORDERS_DATABASE_URL: database.url,
         DB_POOL_SIZE: '2',
         SUBGRAPH_SECRET: SECRET,
       },

@@ -4,7 +4,6 @@ import { createServer } from './server.ts';
 
 runSubgraph({
   name: 'tasks',
-  portVariable: 'TASKS_PORT',
   defaultPort: 4003,
   connect: (config) =>
     createTasksClient({ databaseUrl: config.databaseUrl, poolSize: config.poolSize }),

@@ -1,4 +1,4 @@
-import type { TokenKey, Viewer } from '@supergraph/common';
+import type { TokenKey, Viewer } from '@supergraph/auth';
 import type { PrismaClient } from '@supergraph/prisma/users';
 import { UserRepository } from './data/user-repository.ts';
 import type { LoginThrottle } from './login-throttle.ts';

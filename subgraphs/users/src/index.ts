@@ -5,7 +5,6 @@ import { createServer } from './server.ts';
 
 runSubgraph({
   name: 'users',
-  portVariable: 'USERS_PORT',
   defaultPort: 4001,
   connect: (config) =>
     createUsersClient({ databaseUrl: config.databaseUrl, poolSize: config.poolSize }),

@@ -1,8 +1,8 @@
+import { tokenKey } from '@supergraph/auth';
 import {
   createSubgraph,
   databaseReady,
   redisReady,
-  tokenKey,
   type Logger,
   type Redis,
 } from '@supergraph/common';

@@ -1,8 +1,8 @@
+import { issueToken } from '@supergraph/auth';
 import {
   badUserInput,
   dummyPasswordHash,
   hashPassword,
-  issueToken,
   requireViewer,
   unauthenticated,
   verifyPassword,

@@ -79,3 +79,19 @@ export async function viewerFromAuthorization(
     );
   }
 }
+
+/**
+ * What a gateway answers when it refuses an `Authorization` header: 401 with a Bearer
+ * challenge, and the message as one GraphQL error coded UNAUTHENTICATED. Every gateway on our
+ * supergraph answers with this, so a client sees the same refusal whichever one serves it.
+ */
+export function unauthenticatedAnswer(message: string) {
+  return {
+    status: 401,
+    code: 'UNAUTHENTICATED',
+    message,
+    headers: { 'www-authenticate': 'Bearer' } as Record<string, string>,
+    /** The GraphQL response, as JSON. */
+    body: JSON.stringify({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] }),
+  };
+}

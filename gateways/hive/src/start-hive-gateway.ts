@@ -1,15 +1,15 @@
 /**
  * Starts Hive Gateway (`@graphql-hive/gateway`), the alternative router, as its own CLI in its
- * own process with gateway.config.ts beside this file: for the test that holds it to our
+ * own process with this workspace's gateway.config.ts: for the test that holds it to our
  * router's answers and for the bench that measures the two side by side.
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
+const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 /** The gateway configuration that gives Hive our router's token check and subgraph proof. */
-export const HIVE_GATEWAY_CONFIG = path.join(import.meta.dirname, 'gateway.config.ts');
+export const HIVE_GATEWAY_CONFIG = path.resolve(import.meta.dirname, '..', 'gateway.config.ts');
 const HIVE_BIN = path.join(
   path.dirname(createRequire(import.meta.url).resolve('@graphql-hive/gateway/package.json')),
   'dist',

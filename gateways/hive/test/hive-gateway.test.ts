@@ -1,5 +1,5 @@
 /**
- * Another router can serve our supergraph: Hive Gateway, with router/hive/gateway.config.ts,
+ * Another router can serve our supergraph: Hive Gateway, with gateways/hive/gateway.config.ts,
  * serving the committed supergraph in front of the same subgraphs as our router, must give
  * clients the same data for the same operations, and refuse the same things with the same
  * codes.
@@ -7,9 +7,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { errorCodes, freePort, postGraphQL, type GraphQLResponse } from '@supergraph/testing';
-import { startHiveGateway, type HiveGateway } from '../hive/start-hive-gateway.ts';
-import { SUPERGRAPH_FILE } from '../src/compose.ts';
-import { JWT_SECRET, SUBGRAPH_SECRET, seedProducts, startSystem, type System } from './harness.ts';
+import {
+  JWT_SECRET,
+  SUBGRAPH_SECRET,
+  SUPERGRAPH_FILE,
+  seedProducts,
+  startSystem,
+  type System,
+} from '@supergraph/router/testing';
+import { startHiveGateway, type HiveGateway } from '../src/start-hive-gateway.ts';
 
 type Auth = { token: string; user: { id: string } };
 
@@ -144,7 +150,7 @@ function sameData<T>(answers: { router: GraphQLResponse<T>; hive: GraphQLRespons
   return answer.data!;
 }
 
-describe('Hive Gateway with router/hive/gateway.config.ts', () => {
+describe('Hive Gateway with gateways/hive/gateway.config.ts', () => {
   it('reports itself healthy and ready', async () => {
     const base = hive.url.replace(/\/graphql$/, '');
     assert.equal((await fetch(`${base}/healthcheck`)).status, 200);

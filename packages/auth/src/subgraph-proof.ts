@@ -49,6 +49,25 @@ export function createProof(
   return `${data}.${sign(secret, data)}`;
 }
 
+/**
+ * One proof per client request, however many subgraphs and fetches its plan involves: the
+ * request's own object (the router's context) keys it, and it is signed at the first fetch.
+ * The address is signed with the viewer, so that a subgraph can rate-limit by it.
+ */
+export function createRequestProofs(
+  secret: string,
+): (request: { viewer?: Viewer | null; clientIp?: string | null }) => string {
+  const proofs = new WeakMap<object, string>();
+  return (request) => {
+    let proof = proofs.get(request);
+    if (!proof) {
+      proof = createProof(secret, request.viewer ?? null, { clientIp: request.clientIp ?? null });
+      proofs.set(request, proof);
+    }
+    return proof;
+  };
+}
+
 export type ProofResult =
   { ok: true; viewer: Viewer | null; clientIp: string | null } | { ok: false; reason: string };
 

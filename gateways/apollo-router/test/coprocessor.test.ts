@@ -7,20 +7,19 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { PROOF_HEADER, issueToken, tokenKey, verifyProof } from '@supergraph/auth';
+import { closeServer, createLogger, listen } from '@supergraph/common';
 import {
-  PROOF_HEADER,
-  closeServer,
-  createLogger,
-  issueToken,
-  listen,
-  tokenKey,
-  verifyProof,
-} from '@supergraph/common';
+  JWT_SECRET,
+  SUBGRAPH_SECRET,
+  seedProducts,
+  startSystem,
+  type System,
+} from '@supergraph/router/testing';
 import { postGraphQL } from '@supergraph/testing';
-import { createCoprocessor } from '../src/coprocessor/create-coprocessor.ts';
-import type { CoprocessorAnswer, HeaderMap } from '../src/coprocessor/protocol.ts';
-import { ContextKey } from '../src/coprocessor/stages.ts';
-import { JWT_SECRET, SUBGRAPH_SECRET, seedProducts, startSystem, type System } from './harness.ts';
+import { createCoprocessor } from '../src/create-coprocessor.ts';
+import type { CoprocessorAnswer, HeaderMap } from '../src/protocol.ts';
+import { ContextKey } from '../src/stages.ts';
 
 let system: System;
 let coprocessor: Server;

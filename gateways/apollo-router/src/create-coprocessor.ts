@@ -1,7 +1,7 @@
 /**
  * The coprocessor that lets Apollo Router stand in for our router: Apollo Router cannot sign
  * the proof our subgraphs require, so it calls this service at each stage of a request (see
- * stages.ts and router/router.yaml). Plain node:http: it serves one JSON endpoint and the
+ * stages.ts and router.yaml beside this folder). Plain node:http: it serves one JSON endpoint and the
  * operational ones every process answers.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';

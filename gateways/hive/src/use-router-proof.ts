@@ -4,20 +4,22 @@
  * bearer token once, refuse a bad one with 401 before the body is read, and sign every
  * subgraph request with the router's proof.
  *
- * It imports the leaf modules that hold the token and proof code rather than the
- * `@supergraph/common` barrel: the barrel also loads Apollo Server, pino, prom-client and
- * ioredis (about 40 MB of RSS here), which Hive would carry without using.
+ * It imports `@supergraph/auth` alone, never `@supergraph/common`, which also loads Apollo
+ * Server, pino, prom-client and ioredis (about 40 MB of RSS here) that Hive would carry
+ * without using.
  */
 import type { IncomingMessage } from 'node:http';
 import type { GatewayPlugin } from '@graphql-hive/gateway';
-import { createProof, PROOF_HEADER } from '../../packages/common/src/subgraph-proof.ts';
 import {
+  PROOF_HEADER,
   RefusedAuthorizationError,
+  clientIp,
+  createProof,
+  unauthenticatedAnswer,
   viewerFromAuthorization,
   type TokenKey,
-} from '../../packages/common/src/tokens.ts';
-import type { Viewer } from '../../packages/common/src/viewer.ts';
-import { clientIp } from '../src/client-ip.ts';
+  type Viewer,
+} from '@supergraph/auth';
 
 /** Options for {@link useRouterProof}. */
 export type RouterProofOptions = {
@@ -51,20 +53,13 @@ export function useRouterProof(options: RouterProofOptions): GatewayPlugin {
         callers.set(request, { viewer, clientIp: ip });
       } catch (error) {
         if (!(error instanceof RefusedAuthorizationError)) throw error;
-        // The router's answer, byte for byte in shape: see RequestGate in @supergraph/common.
+        // The router's answer, byte for byte in shape.
+        const refusal = unauthenticatedAnswer(error.message);
         endResponse(
-          new fetchAPI.Response(
-            JSON.stringify({
-              errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }],
-            }),
-            {
-              status: 401,
-              headers: {
-                'content-type': 'application/json; charset=utf-8',
-                'www-authenticate': 'Bearer',
-              },
-            },
-          ),
+          new fetchAPI.Response(refusal.body, {
+            status: refusal.status,
+            headers: { 'content-type': 'application/json; charset=utf-8', ...refusal.headers },
+          }),
         );
       }
     },

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { dataDir, env, loadConfig } from '@supergraph/common';
-import { routerSecrets } from '../config.ts';
+import { dataDir, env, gatewaySecrets, loadConfig } from '@supergraph/common';
 
 /**
  * The coprocessor's configuration, read once from the environment. The secrets are the
@@ -26,7 +25,7 @@ export function loadCoprocessorConfig(source: Record<string, string | undefined>
     production,
     logLevel: raw.LOG_LEVEL,
     port: raw.COPROCESSOR_PORT,
-    ...routerSecrets(raw, production, dir),
+    ...gatewaySecrets(raw, production, dir),
     /** Proxies in front of Apollo Router that append to X-Forwarded-For. */
     trustedProxyHops: raw.TRUST_PROXY_HOPS,
   };

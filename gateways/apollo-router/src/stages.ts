@@ -15,18 +15,17 @@
  * proof only for a viewer whose token it holds; a context written by anyone else cannot make
  * it sign an identity.
  */
-import type { IncomingMessage } from 'node:http';
 import {
   PROOF_HEADER,
-  REQUEST_ID_HEADER,
   RefusedAuthorizationError,
   createProof,
-  requestIdFrom,
+  forwardedClientIp,
   tokenKey,
+  unauthenticatedAnswer,
   viewerFromAuthorization,
   type Viewer,
-} from '@supergraph/common';
-import { clientIp } from '../client-ip.ts';
+} from '@supergraph/auth';
+import { REQUEST_ID_HEADER, requestIdFrom } from '@supergraph/common';
 import {
   MalformedPayloadError,
   Stage,
@@ -61,20 +60,6 @@ export type StageDeps = {
 /** How one payload was handled, for metrics and logs. */
 export type StageOutcome = 'continued' | 'refused' | 'passed';
 
-/**
- * The client's address as the trusted proxies reported it, by the router's own rule
- * (client-ip.ts); the connection's end of the chain is unknown here.
- */
-function forwardedClientIp(forwardedFor: string | undefined, hops: number): string | null {
-  if (hops === 0) return null;
-  const request = {
-    headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {},
-    socket: {},
-  } as unknown as IncomingMessage;
-  const ip = clientIp(request, hops);
-  return ip === 'unknown' ? null : ip;
-}
-
 function answer(payload: CoprocessorPayload, rest: Partial<CoprocessorAnswer>): CoprocessorAnswer {
   return {
     version: payload.version,
@@ -102,25 +87,27 @@ export function createStages(deps: StageDeps) {
     } catch (error) {
       if (!(error instanceof RefusedAuthorizationError)) throw error;
       // At a break these headers become the response's, and the body (a string at this stage)
-      // becomes the GraphQL response.
+      // becomes the GraphQL response: the router's refusal.
+      const refusal = unauthenticatedAnswer(error.message);
       return {
         outcome: 'refused' as const,
         answer: answer(payload, {
-          control: { break: 401 },
+          control: { break: refusal.status },
           headers: {
             'content-type': ['application/json'],
-            'www-authenticate': ['Bearer'],
+            ...Object.fromEntries(
+              Object.entries(refusal.headers).map(([name, value]) => [name, [value]]),
+            ),
             [REQUEST_ID_HEADER]: [requestId],
           },
-          body: JSON.stringify({
-            errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }],
-          }),
+          body: refusal.body,
         }),
       };
     }
-    // A proxy may add its own X-Forwarded-For line rather than append to the client's.
-    const forwardedFor = headerValues(payload.headers, 'x-forwarded-for').join(', ');
-    const ip = forwardedClientIp(forwardedFor || undefined, deps.trustedProxyHops);
+    // A proxy may add its own X-Forwarded-For line rather than append to the client's: every
+    // line counts, in order.
+    const forwardedFor = headerValues(payload.headers, 'x-forwarded-for');
+    const ip = forwardedClientIp(forwardedFor, deps.trustedProxyHops);
     const proof = createProof(deps.subgraphSecret, viewer, { clientIp: ip });
     // The answer's headers replace the request's: all of them go back, with the request id
     // set and any proof a client sent removed.

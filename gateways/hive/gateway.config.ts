@@ -2,16 +2,16 @@
  * Hive Gateway configured as our router runs in production: the alternative router for our
  * supergraph. Its CLI loads this file itself (with its own TypeScript loader):
  *
- *   hive-gateway supergraph router/supergraph.graphql --config-path router/hive/gateway.config.ts
+ *   hive-gateway supergraph router/supergraph.graphql --config-path gateways/hive/gateway.config.ts
  *
  * The supergraph path, host and port come on that command line; the rest from the router's
  * own environment variables, read once here: JWT_SECRET and SUBGRAPH_SECRET (required),
  * USERS_URL, ORDERS_URL, TASKS_URL, TRUST_PROXY_HOPS, MAX_DEPTH and MAX_TOKENS.
  */
 import { defineConfig } from '@graphql-hive/gateway';
-import { tokenKey } from '../../packages/common/src/tokens.ts';
-import { DEFAULT_LIMITS } from '../src/limits/operation-limits.ts';
-import { useRouterProof } from './use-router-proof.ts';
+import { tokenKey } from '@supergraph/auth';
+import { DEFAULT_LIMITS } from '@supergraph/router/operation-limits';
+import { useRouterProof } from './src/use-router-proof.ts';
 
 class HiveConfigError extends Error {
   override name = 'HiveConfigError';
