@@ -72,7 +72,7 @@ function generate() {
     env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
   });
   if (result.status !== 0) fail('`turbo run generate` failed (see above).');
-  console.log('• Prisma clients and the explorer generated');
+  console.log('• Prisma clients, resolver types and the explorer generated');
 }
 
 async function main() {

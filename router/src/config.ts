@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { ConfigError, dataDir, env, gatewaySecrets, loadConfig } from '@supergraph/common';
+import {
+  ConfigError,
+  dataDir,
+  env,
+  gatewaySecrets,
+  loadConfig,
+  redisTarget,
+} from '@supergraph/common';
 import { DEFAULT_LIMITS as LIMITS } from './limits/operation-limits.ts';
 import { Safelist } from './persisted-queries/safelist.ts';
 
@@ -26,7 +33,7 @@ export function loadRouterConfig(source: Record<string, string | undefined> = pr
       SUBGRAPH_SECRET: z.string().optional(),
       CORS_ORIGINS: z.string().optional(),
       MAX_BODY_BYTES: env.positiveInt(1_000_000),
-      REDIS_URL: env.url(['redis', 'rediss'], 'redis://localhost:6379'),
+      ...env.redis(),
       TRUST_PROXY_HOPS: env.wholeNumber(0),
       RATE_LIMIT_REQUESTS: env.wholeNumber(600),
       RATE_LIMIT_WINDOW_SECONDS: env.positiveInt(60),
@@ -83,7 +90,7 @@ export function loadRouterConfig(source: Record<string, string | undefined> = pr
     corsOrigins,
     maxBodyBytes: raw.MAX_BODY_BYTES,
     supergraphPath: raw.SUPERGRAPH_PATH,
-    redisUrl: raw.REDIS_URL,
+    redis: redisTarget(raw),
     subgraphResilience: (name: string) => ({
       timeoutMs:
         { users: raw.USERS_TIMEOUT_MS, orders: raw.ORDERS_TIMEOUT_MS, tasks: raw.TASKS_TIMEOUT_MS }[

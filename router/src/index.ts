@@ -24,7 +24,7 @@ runMain(async () => {
       : watchedSupergraph(logger);
   // A request never waits for Redis: the rate limiter then counts in memory and persisted
   // queries miss until it is back.
-  const redis = createRedisClient(config.redisUrl, { logger });
+  const redis = createRedisClient(config.redis, { logger });
   const router = await createServer({ ...config, logger, supergraph, redis });
   const port = await listen(router.http, config.port);
   logger.info({ port }, `router ready at http://localhost:${port}/graphql`);

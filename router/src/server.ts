@@ -15,7 +15,7 @@ import {
   redisReady,
   type Logger,
   type RateLimit,
-  type Redis,
+  type RedisClient,
   type RequestGate,
 } from '@supergraph/common';
 import type { RouterContext } from './context.ts';
@@ -48,7 +48,7 @@ export type RouterDeps = {
   corsOrigins: readonly string[];
   maxBodyBytes: number;
   /** Shared by every router instance: persisted queries and rate-limit counters. */
-  redis: Redis;
+  redis: RedisClient;
   limits: OperationLimits;
   /** Requests per client and window; null switches rate limiting off. */
   rateLimit: RateLimit | null;

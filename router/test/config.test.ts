@@ -26,6 +26,10 @@ describe('router configuration', () => {
     assert.equal(config.rateLimit, null);
     assert.deepEqual(config.persistedQueries, { mode: 'apq', ttlSeconds: 3600 });
     assert.deepEqual(loadRouterConfig(base).rateLimit, { points: 600, windowSeconds: 60 });
+    assert.equal(loadRouterConfig(base).redis, 'redis://localhost:6379');
+    assert.deepEqual(loadRouterConfig({ ...base, REDIS_CLUSTER_NODES: 'redis-0:7000' }).redis, {
+      cluster: [{ host: 'redis-0', port: 7000 }],
+    });
   });
 
   it('stops on a bad value with one line naming the variable', () => {
@@ -33,6 +37,10 @@ describe('router configuration', () => {
     assert.equal(refusal({ MAX_COST: 'lots' }), 'MAX_COST: expected a whole number');
     assert.equal(refusal({ TRUST_PROXY_HOPS: '-1' }), 'TRUST_PROXY_HOPS: expected 0 or more');
     assert.equal(refusal({ REDIS_URL: 'http://x' }).split(':')[0], 'REDIS_URL');
+    assert.equal(
+      refusal({ REDIS_CLUSTER_NODES: 'redis-0:7000;redis-1:7000' }),
+      'REDIS_CLUSTER_NODES: "redis-0:7000;redis-1:7000" is not host:port or redis://host:port',
+    );
     assert.equal(
       refusal({ PERSISTED_QUERIES: 'sometimes' }),
       'PERSISTED_QUERIES: expected one of apq, safelist, off',

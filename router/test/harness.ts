@@ -10,6 +10,7 @@ import {
   createLogger,
   createRedisClient,
   listen,
+  type RedisTarget,
 } from '@supergraph/common';
 import { createOrdersClient } from '@supergraph/prisma/orders';
 import { createTasksClient } from '@supergraph/prisma/tasks';
@@ -60,6 +61,8 @@ export type RouterOptions = {
 };
 
 export type SystemOptions = RouterOptions & {
+  /** The Redis every service uses, one server or a cluster; REDIS_URL's by default. */
+  redis?: RedisTarget;
   /** Where every service's JSON log lines go, each under its own name; silent without it. */
   logs?: { level: string; destination: Writable };
   poolSize?: number;
@@ -71,6 +74,7 @@ export async function startSystem({
   poolSize = 4,
   onQuery,
   logs,
+  redis: target = REDIS_URL,
   ...routerOptions
 }: SystemOptions = {}): Promise<System> {
   const production = routerOptions.production ?? false;
@@ -97,7 +101,7 @@ export async function startSystem({
   };
   // One fail-fast client, as each process has: the users subgraph's log-in counters (limits
   // no test reaches, in this system's own keys), and the routers' rate limits and APQ cache.
-  const redis = createRedisClient(REDIS_URL);
+  const redis = createRedisClient(target);
   if (redis.status !== 'ready') await once(redis, 'ready');
   const subgraphs = {
     users: await createUsers({

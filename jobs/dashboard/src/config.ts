@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { ConfigError, dataDir, env, loadConfig, resolveSecret } from '@supergraph/common';
+import {
+  ConfigError,
+  dataDir,
+  env,
+  loadConfig,
+  queuePrefixFor,
+  redisTarget,
+  resolveSecret,
+} from '@supergraph/common';
 import type { BasicCredentials } from './auth.ts';
 
 /** Shorter passwords fall to an online guessing run against a dashboard that can purge queues. */
@@ -11,7 +19,7 @@ export function loadDashboardConfig(source: Record<string, string | undefined> =
     {
       NODE_ENV: env.nodeEnv(),
       LOG_LEVEL: env.logLevel(),
-      REDIS_URL: env.url(['redis', 'rediss'], 'redis://localhost:6379'),
+      ...env.redis(),
       DASHBOARD_PORT: env.port(4010),
       // The worker validates its prefix the same way; both must name the same Redis keys.
       QUEUE_PREFIX: env.queuePrefix(),
@@ -23,12 +31,13 @@ export function loadDashboardConfig(source: Record<string, string | undefined> =
     source,
   );
   const production = raw.NODE_ENV === 'production';
+  const redis = redisTarget(raw);
   return {
     production,
     logLevel: raw.LOG_LEVEL,
     port: raw.DASHBOARD_PORT,
-    redisUrl: raw.REDIS_URL,
-    queuePrefix: raw.QUEUE_PREFIX,
+    redis,
+    queuePrefix: queuePrefixFor(redis, raw.QUEUE_PREFIX),
     basic: basicCredentials(raw.DASHBOARD_USER, raw.DASHBOARD_PASSWORD, production),
     // ADMIN tokens from the users service open the dashboard too, so it verifies them with the
     // same secret (in dev, the one generated into .data/ that every process shares).

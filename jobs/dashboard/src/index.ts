@@ -9,7 +9,7 @@ runMain(async () => {
   const logger = createLogger('dashboard', config.logLevel);
   // Fail-fast producer connection: while Redis is away the board's requests fail at once and
   // /ready says why, instead of requests hanging until Redis returns.
-  const connection = producerConnection(config.redisUrl);
+  const connection = producerConnection(config.redis);
   // ioredis reports every failed reconnect; /ready carries the outage, so these are noise.
   connection.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));
   const queues = new QueueSet(connection, config.queuePrefix);

@@ -1,21 +1,19 @@
-import type { ReadyCheck } from '@supergraph/common';
+import { redisReady as probe, type ReadyCheck, type RedisClient } from '@supergraph/common';
 
 /**
- * Readiness of the dashboard's Redis: empty when PING answers. The timeout keeps /ready
- * prompt when Redis accepts the connection but does not answer, which is the case a load
- * balancer most needs to hear about.
+ * Readiness of the dashboard's Redis: empty when it answers (PING, or a cluster's own state).
+ * The timeout keeps /ready prompt when Redis accepts the connection but does not answer, which
+ * is the case a load balancer most needs to hear about: the dashboard's connection has no
+ * command timeout of its own.
  */
-export function redisReady(client: { ping(): Promise<unknown> }, timeoutMs = 1000): ReadyCheck {
+export function redisReady(client: RedisClient, timeoutMs = 1000): ReadyCheck {
   return async (): Promise<Record<string, string>> => {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    const timeout = new Promise<Record<string, string>>((resolve) => {
+      timer = setTimeout(() => resolve({ redis: `no answer within ${timeoutMs} ms` }), timeoutMs);
     });
     try {
-      await Promise.race([client.ping(), timeout]);
-      return {};
-    } catch (error) {
-      return { redis: error instanceof Error ? error.message : String(error) };
+      return await Promise.race([probe(client), timeout]);
     } finally {
       clearTimeout(timer);
     }

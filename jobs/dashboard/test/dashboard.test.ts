@@ -14,10 +14,18 @@ import {
   metricSample,
   pageProblems,
   PrivateRedis,
+  PrivateRedisCluster,
   screenshot,
 } from '@supergraph/testing';
 import { issueToken, tokenKey, type Role } from '@supergraph/auth';
-import { ConfigError, closeServer, createLogger, listen } from '@supergraph/common';
+import {
+  ConfigError,
+  closeServer,
+  createLogger,
+  listen,
+  redisTargetEnv,
+  type RedisTarget,
+} from '@supergraph/common';
 import {
   QUEUE_NAMES,
   QUEUES,
@@ -492,10 +500,21 @@ describe('dashboard configuration', () => {
     const config = load({});
     assert.equal(config.production, false);
     assert.equal(config.port, 4010);
-    assert.equal(config.redisUrl, 'redis://localhost:6379');
+    assert.equal(config.redis, 'redis://localhost:6379');
     assert.equal(config.queuePrefix, 'bull');
     assert.equal(config.basic, null);
     assert.equal(config.jwtSecret, JWT_SECRET);
+  });
+
+  it('reads a cluster from REDIS_CLUSTER_NODES, and then needs a hash-tag QUEUE_PREFIX', () => {
+    const nodes = { REDIS_CLUSTER_NODES: '127.0.0.1:7000,127.0.0.1:7001' };
+    assert.deepEqual(load({ ...nodes, QUEUE_PREFIX: '{bull}' }).redis, {
+      cluster: [
+        { host: '127.0.0.1', port: 7000 },
+        { host: '127.0.0.1', port: 7001 },
+      ],
+    });
+    assert.match(failure(nodes), /^QUEUE_PREFIX: must be a hash tag such as \{bull\}/);
   });
 
   it('needs both halves of the basic-auth pair, and names the missing one', () => {
@@ -524,6 +543,7 @@ describe('dashboard configuration', () => {
     assert.match(failure({ REDIS_URL: 'http://localhost:6379' }), /^REDIS_URL: /);
     assert.match(failure({ DASHBOARD_PORT: 'eighty' }), /^DASHBOARD_PORT: /);
     assert.match(failure({ QUEUE_PREFIX: 'bull:x' }), /^QUEUE_PREFIX: /);
+    assert.match(failure({ REDIS_CLUSTER_NODES: 'redis-0:seventy' }), /^REDIS_CLUSTER_NODES: /);
     assert.match(
       failure({ DASHBOARD_USER: 'a:b', DASHBOARD_PASSWORD: 'long enough password' }),
       /^DASHBOARD_USER: /,
@@ -540,27 +560,32 @@ describe('dashboard entry point', { timeout: 30_000 }, () => {
     });
 
   it('stops at start-up with one line naming the variable', async () => {
-    const child = run({ DASHBOARD_USER: 'ops' });
-    try {
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const [code] = (await once(child, 'exit')) as [number];
-      assert.equal(code, 1);
-      assert.equal(
-        stderr,
-        'configuration error: DASHBOARD_PASSWORD: required when DASHBOARD_USER is set\n',
-      );
-    } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+    for (const [env, line] of [
+      [{ DASHBOARD_USER: 'ops' }, 'DASHBOARD_PASSWORD: required when DASHBOARD_USER is set'],
+      [
+        { REDIS_CLUSTER_NODES: '127.0.0.1:7000', QUEUE_PREFIX: 'bull' },
+        "QUEUE_PREFIX: must be a hash tag such as {bull} when REDIS_CLUSTER_NODES is set, so that each queue's keys share one cluster slot",
+      ],
+    ] as const) {
+      const child = run(env);
+      try {
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        const [code] = (await once(child, 'exit')) as [number];
+        assert.equal(code, 1);
+        assert.equal(stderr, `configuration error: ${line}\n`);
+      } finally {
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
     }
   });
 
-  it('listens, shows the queues under QUEUE_PREFIX, and shuts down cleanly on SIGTERM', async () => {
-    const prefix = `sgtest-${randomUUID().slice(0, 8)}`;
-    const connection = producerConnection(REDIS_URL);
+  /** Starts the entry point on `redis` and checks it lists a job there, is ready and stops. */
+  async function listsQueuesAndStops(redis: RedisTarget, prefix: string) {
+    const connection = producerConnection(redis);
     connection.on('error', () => {});
     const queues = new QueueSet(connection, prefix);
-    const child = run({ DASHBOARD_PORT: '0', QUEUE_PREFIX: prefix });
+    const child = run({ DASHBOARD_PORT: '0', QUEUE_PREFIX: prefix, ...redisTargetEnv(redis) });
     try {
       if (connection.status !== 'ready') await once(connection, 'ready');
       await queues.get(QUEUES.taskFulfilment).add('order-placed', {
@@ -594,6 +619,18 @@ describe('dashboard entry point', { timeout: 30_000 }, () => {
       for (const queue of queues.all()) await queue.obliterate({ force: true });
       await queues.close();
       await closeConnection(connection);
+    }
+  }
+
+  it('listens, shows the queues under QUEUE_PREFIX, and shuts down cleanly on SIGTERM', () =>
+    listsQueuesAndStops(REDIS_URL, `sgtest-${randomUUID().slice(0, 8)}`));
+
+  it('does the same on a Redis Cluster given by REDIS_CLUSTER_NODES', async () => {
+    const cluster = await PrivateRedisCluster.start();
+    try {
+      await listsQueuesAndStops(cluster.target, `{sgtest-${randomUUID().slice(0, 8)}}`);
+    } finally {
+      await cluster.stop();
     }
   });
 });

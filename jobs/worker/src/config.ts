@@ -6,6 +6,8 @@ import {
   env,
   loadConfig,
   loadDatabaseUrls,
+  queuePrefixFor,
+  redisTarget,
   resolveSecret,
 } from '@supergraph/common';
 
@@ -20,7 +22,7 @@ export function loadWorkerConfig(source: Record<string, string | undefined> = pr
       DB_POOL_SIZE: env.positiveInt(10),
       WORKER_PORT: env.port(4011),
       SHUTDOWN_GRACE_MS: env.positiveInt(25_000),
-      REDIS_URL: env.url(['redis', 'rediss'], 'redis://localhost:6379'),
+      ...env.redis(),
       QUEUE_PREFIX: env.queuePrefix(),
       SMTP_URL: env.optionalUrl(['smtp', 'smtps']),
       MAIL_FROM: z
@@ -56,6 +58,7 @@ export function loadWorkerConfig(source: Record<string, string | undefined> = pr
     );
   }
   const dir = dataDir(raw.DATA_DIR);
+  const redis = redisTarget(raw);
   return {
     production,
     logLevel: raw.LOG_LEVEL,
@@ -70,8 +73,8 @@ export function loadWorkerConfig(source: Record<string, string | undefined> = pr
      * stop_grace_period, Kubernetes' default) waits before it kills.
      */
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
-    redisUrl: raw.REDIS_URL,
-    queuePrefix: raw.QUEUE_PREFIX,
+    redis,
+    queuePrefix: queuePrefixFor(redis, raw.QUEUE_PREFIX),
     smtpUrl: raw.SMTP_URL,
     mailFrom: raw.MAIL_FROM,
     mailDir: path.join(dir, 'mail'),

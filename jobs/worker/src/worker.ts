@@ -5,6 +5,7 @@ import {
   databaseReady,
   redisReady,
   type Logger,
+  type RedisTarget,
 } from '@supergraph/common';
 import {
   createMailer,
@@ -34,7 +35,8 @@ export type WorkerDeps = {
   databaseUrls: { orders: string; tasks: string };
   orders: OrdersClient;
   tasks: TasksClient;
-  redisUrl: string;
+  /** Where the queues are: one Redis server or a cluster. */
+  redis: RedisTarget;
   queuePrefix: string;
   mailer: Mailer;
   users: UserDirectory;
@@ -64,14 +66,14 @@ function named(client: string, failures: Record<string, string>): Record<string,
  */
 export function createWorker(deps: WorkerDeps) {
   const { logger } = deps;
-  const producer = producerConnection(deps.redisUrl);
+  const producer = producerConnection(deps.redis);
   // Until the first connection succeeds, ioredis reports every failed attempt; the relay
   // logs the outage once, so these are noise.
   producer.on('error', (error) => logger.debug({ err: error }, 'producer connection error'));
   const queues = new QueueSet(producer, deps.queuePrefix, deps.policy);
   // Its own fail-fast client with a command timeout, so that /ready answers promptly even
   // from a Redis that accepts connections but does not reply.
-  const readiness = createRedisClient(deps.redisUrl, { logger });
+  const readiness = createRedisClient(deps.redis, { logger });
   const metrics = createMetrics('worker');
   registerQueueDepth(metrics.registry, { queues, logger });
   const outboxes = {
@@ -92,7 +94,7 @@ export function createWorker(deps: WorkerDeps) {
     logger,
   };
   const host = new WorkerHost({
-    redisUrl: deps.redisUrl,
+    redis: deps.redis,
     prefix: deps.queuePrefix,
     logger,
     processors: {

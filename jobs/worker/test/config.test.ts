@@ -26,11 +26,40 @@ describe('worker configuration', () => {
       ['ORDERS_DATABASE_URL', 'mysql://db/orders'],
       ['TASKS_DATABASE_URL', 'localhost:5432/tasks'],
       ['DATABASE_URL', 'redis://localhost:6379'],
+      ['REDIS_CLUSTER_NODES', 'redis-0:7000,redis-1:x'],
     ] as const) {
       assert.throws(
         () => loadWorkerConfig({ [name]: value }),
         (error: unknown) => error instanceof ConfigError && error.message.startsWith(`${name}: `),
         `${name}=${value}`,
+      );
+    }
+  });
+
+  it('uses REDIS_URL by default, and a cluster only with a hash-tag QUEUE_PREFIX', () => {
+    const single = loadWorkerConfig({});
+    assert.equal(single.redis, 'redis://localhost:6379');
+    assert.equal(single.queuePrefix, 'bull');
+    const nodes = 'redis-0:7000,redis-1:7000,redis-2:7000';
+    const cluster = loadWorkerConfig({ REDIS_CLUSTER_NODES: nodes, QUEUE_PREFIX: '{bull}' });
+    assert.deepEqual(cluster.redis, {
+      cluster: ['redis-0', 'redis-1', 'redis-2'].map((host) => ({ host, port: 7000 })),
+    });
+    assert.equal(cluster.queuePrefix, '{bull}');
+    // Unset, QUEUE_PREFIX is `bull`: not a hash tag either.
+    for (const [prefix, tagged] of [
+      ['', '{bull}'],
+      ['bull', '{bull}'],
+      ['shop-1', '{shop-1}'],
+    ]) {
+      assert.throws(
+        () => loadWorkerConfig({ REDIS_CLUSTER_NODES: nodes, QUEUE_PREFIX: prefix! }),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          error.message.startsWith(
+            `QUEUE_PREFIX: must be a hash tag such as ${tagged} when REDIS_CLUSTER_NODES is set`,
+          ),
+        prefix,
       );
     }
   });

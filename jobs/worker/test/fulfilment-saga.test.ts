@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SmtpSink } from '@supergraph/testing';
-import { startJobSystem, waitForOrder, type Auth, type JobSystem } from './harness.ts';
+import {
+  placeConfirmedOrder,
+  startJobSystem,
+  waitForOrder,
+  type Auth,
+  type JobSystem,
+} from './harness.ts';
 
 describe('the fulfilment saga', () => {
   let jobs: JobSystem;
@@ -21,15 +27,7 @@ describe('the fulfilment saga', () => {
 
   it('creates one fulfilment task per order, confirms it, and fulfils it when the task is done', async () => {
     const buyer = await jobs.signUp();
-    const { id } = await jobs.placeOrder(buyer);
-    const confirmed = await waitForOrder(
-      jobs,
-      buyer,
-      id,
-      (o) => o.status === 'CONFIRMED' && o.tasks.length > 0,
-    );
-    assert.equal(confirmed.tasks.length, 1);
-    const task = confirmed.tasks[0]!;
+    const { id, task } = await placeConfirmedOrder(jobs, buyer);
     assert.equal(task.title, `Fulfil order #${id.replaceAll('-', '').slice(-12)}`);
     assert.equal(task.status, 'OPEN');
 

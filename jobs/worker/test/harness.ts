@@ -10,9 +10,12 @@ import {
   SERVICES,
   createLogger,
   databaseUrlVariable,
+  isClusterTarget,
   loadDatabaseUrls,
+  redisTargetEnv,
   type DatabaseUrls,
   type Logger,
+  type RedisTarget,
 } from '@supergraph/common';
 import { createOrdersClient } from '@supergraph/prisma/orders';
 import { seedDatabase } from '@supergraph/prisma/seed';
@@ -36,7 +39,7 @@ import { loadWorkerConfig } from '../src/config.ts';
 import { createWorkerFromConfig, type Worker } from '../src/worker.ts';
 import { spawnEntry, startServiceProcesses, type ServiceProcesses } from './service-processes.ts';
 
-export const LOCAL_REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const LOCAL_REDIS: RedisTarget = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** Retry timings short enough for tests; production keeps the documented defaults. */
 export const FAST = {
@@ -60,7 +63,8 @@ export type JobSystem<S extends Services = System> = {
   databaseUrls: DatabaseUrls;
   productIds: string[];
   prefix: string;
-  redisUrl: string;
+  /** The Redis the queues are on, one server or a cluster. */
+  redis: RedisTarget;
   orders: ReturnType<typeof createOrdersClient>;
   tasks: ReturnType<typeof createTasksClient>;
   call<T>(auth: Auth | null, query: string, variables?: Record<string, unknown>): Promise<T>;
@@ -68,11 +72,11 @@ export type JobSystem<S extends Services = System> = {
   staff(): Promise<Auth>;
   placeOrder(auth: Auth): Promise<{ id: string; totalCents: number }>;
   /** A worker in this process. */
-  startWorker(options: { smtpUrl: string; redisUrl?: string; logger?: Logger }): Promise<Worker>;
+  startWorker(options: { smtpUrl: string; redis?: RedisTarget; logger?: Logger }): Promise<Worker>;
   /** A worker as a child process, from its real entry point. */
   spawnWorker(options: {
     smtpUrl: string;
-    redisUrl?: string;
+    redis?: RedisTarget;
     nodeArgs?: string[];
     env?: Record<string, string>;
   }): Promise<ChildProcess>;
@@ -82,15 +86,21 @@ export type JobSystem<S extends Services = System> = {
 
 const WORKER_ENTRY = 'jobs/worker/src/index.ts';
 
-/** The system in one process over one database, every service in its own schema there. */
+/**
+ * The system in one process over one database, every service in its own schema there. The
+ * queues are on `redis`; the router's and the subgraphs' counters and caches on
+ * `servicesRedis`, the local Redis unless given, so that a test can take the queues' Redis
+ * away alone.
+ */
 export async function startJobSystem({
-  redisUrl = LOCAL_REDIS,
+  redis = LOCAL_REDIS,
+  servicesRedis = LOCAL_REDIS,
   poolSize = 4,
   production = false,
 } = {}): Promise<JobSystem> {
-  const system = await startSystem({ poolSize, production });
+  const system = await startSystem({ poolSize, production, redis: servicesRedis });
   return startJobs(system, {
-    redisUrl,
+    redis,
     // No service has its own: every one falls back to DATABASE_URL, which a test may change.
     databaseEnv: { DATABASE_URL: system.databaseUrl },
     seed: () => seedProducts(system),
@@ -103,7 +113,7 @@ export async function startJobSystem({
  * by env alone. DATABASE_URL names a database that does not exist, so anything that falls
  * back to it fails. The data is the dev seed's, seeded into each service's own database.
  */
-export async function startSeparateDatabasesJobSystem({ redisUrl = LOCAL_REDIS } = {}): Promise<
+export async function startSeparateDatabasesJobSystem({ redis = LOCAL_REDIS } = {}): Promise<
   JobSystem<Services>
 > {
   const databases = await Promise.all(
@@ -124,11 +134,11 @@ export async function startSeparateDatabasesJobSystem({ redisUrl = LOCAL_REDIS }
   };
   try {
     await seedDatabase(loadDatabaseUrls(SERVICES, databaseEnv));
-    processes = await startServiceProcesses({ ...databaseEnv, REDIS_URL: redisUrl });
+    processes = await startServiceProcesses({ ...databaseEnv, ...redisTargetEnv(redis) });
     return await startJobs(
       { ...processes, stop },
       {
-        redisUrl,
+        redis,
         databaseEnv,
         seed: async (orders) => {
           const products = await orders.product.findMany({ orderBy: { sku: 'asc' }, take: 2 });
@@ -145,14 +155,14 @@ export async function startSeparateDatabasesJobSystem({ redisUrl = LOCAL_REDIS }
 async function startJobs<S extends Services>(
   system: S,
   options: {
-    redisUrl: string;
+    redis: RedisTarget;
     /** The database variables every worker is given. */
     databaseEnv: Record<string, string>;
     /** Seeds the catalogue, or finds it seeded; returns the ids of products to order. */
     seed: (orders: ReturnType<typeof createOrdersClient>) => Promise<string[]>;
   },
 ): Promise<JobSystem<S>> {
-  const { redisUrl } = options;
+  const { redis } = options;
   // Set, or set empty so that they fall back to DATABASE_URL: the variables of the shell that
   // runs the tests must not reach a worker.
   const databaseEnv = {
@@ -160,13 +170,15 @@ async function startJobs<S extends Services>(
     ...options.databaseEnv,
   };
   const databaseUrls = loadDatabaseUrls(SERVICES, databaseEnv);
-  const prefix = `sgtest-${randomUUID().slice(0, 8)}`;
+  // On a cluster, a hash tag: each queue's keys must share a slot.
+  const name = `sgtest-${randomUUID().slice(0, 8)}`;
+  const prefix = isClusterTarget(redis) ? `{${name}}` : name;
   const orders = createOrdersClient({ databaseUrl: databaseUrls.orders, poolSize: 4 });
   const tasks = createTasksClient({ databaseUrl: databaseUrls.tasks, poolSize: 4 });
   const productIds = await options.seed(orders);
   const workers: Worker[] = [];
   const children: ChildProcess[] = [];
-  const inspector = producerConnection(redisUrl);
+  const inspector = producerConnection(redis);
   inspector.on('error', () => {});
   const queues = new QueueSet(inspector, prefix);
   let counter = 0;
@@ -191,12 +203,12 @@ async function startJobs<S extends Services>(
     return data.signUp;
   };
 
-  const env = (options: { smtpUrl: string; redisUrl?: string }) => ({
+  const env = (options: { smtpUrl: string; redis?: RedisTarget }) => ({
     ...FAST,
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     ...databaseEnv,
-    REDIS_URL: options.redisUrl ?? redisUrl,
+    ...redisTargetEnv(options.redis ?? redis),
     QUEUE_PREFIX: prefix,
     SMTP_URL: options.smtpUrl,
     MAIL_FROM: 'Supergraph Shop <shop@supergraph.test>',
@@ -212,7 +224,7 @@ async function startJobs<S extends Services>(
     databaseUrls,
     productIds,
     prefix,
-    redisUrl,
+    redis,
     orders,
     tasks,
     call,
@@ -328,6 +340,22 @@ export function waitForOrder(
     },
     { timeoutMs: 15_000, intervalMs: 100, what: `order ${id}` },
   );
+}
+
+/** Places an order for `buyer`, and waits until it is confirmed with its one fulfilment task. */
+export async function placeConfirmedOrder(
+  jobs: JobSystem<Services>,
+  buyer: Auth,
+): Promise<{ id: string; task: OrderView['tasks'][number] }> {
+  const { id } = await jobs.placeOrder(buyer);
+  const order = await waitForOrder(
+    jobs,
+    buyer,
+    id,
+    (o) => o.status === 'CONFIRMED' && o.tasks.length > 0,
+  );
+  assert.equal(order.tasks.length, 1);
+  return { id, task: order.tasks[0]! };
 }
 
 /** Waits a little longer than any retry would take, to be sure nothing more arrives. */

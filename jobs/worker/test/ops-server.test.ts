@@ -36,7 +36,7 @@ describe('worker ops server', () => {
 
   before(async () => {
     redis = await PrivateRedis.start();
-    jobs = await startJobSystem({ redisUrl: redis.url });
+    jobs = await startJobSystem({ redis: redis.url });
     sink = await SmtpSink.start();
     worker = await jobs.startWorker({ smtpUrl: sink.url });
     ops = createOpsServer({

@@ -10,7 +10,7 @@ describe('Redis going away', () => {
 
   before(async () => {
     redis = await PrivateRedis.start();
-    jobs = await startJobSystem({ redisUrl: redis.url });
+    jobs = await startJobSystem({ redis: redis.url });
     sink = await SmtpSink.start();
   });
   after(async () => {

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@supergraph/common';
 import {
   QUEUE_NAMES,
   QUEUES,
@@ -63,7 +63,7 @@ describe('two worker processes on the same queues', () => {
   let sink: SmtpSink;
   let replicas: Replica[] = [];
   let events: QueueEvents[] = [];
-  const eventConnections: Redis[] = [];
+  const eventConnections: RedisClient[] = [];
   const added = new Map<QueueName, number>();
   const duplicated: string[] = [];
   let buyers: Auth[] = [];
@@ -94,7 +94,7 @@ describe('two worker processes on the same queues', () => {
     // the subscription starts reading; the prefix is this file's own.
     events = QUEUE_NAMES.map((queue) => {
       // A connection each: reading events blocks it.
-      const connection = workerConnection(jobs.redisUrl);
+      const connection = workerConnection(jobs.redis);
       connection.on('error', () => {});
       eventConnections.push(connection);
       const queueEvents = new QueueEvents(queue, {

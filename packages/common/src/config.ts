@@ -4,6 +4,13 @@
  * process.env.
  */
 import { z } from 'zod';
+import {
+  isClusterTarget,
+  isHashTag,
+  parseClusterNodes,
+  type RedisClusterTarget,
+  type RedisTarget,
+} from './redis-target.ts';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -24,6 +31,15 @@ function urlSchema(protocols: readonly string[]) {
     { message: `expected a ${protocols.map((p) => `${p}://`).join(' or ')} URL` },
   );
 }
+
+const clusterNodes = z.string().transform((value, ctx): RedisClusterTarget => {
+  try {
+    return parseClusterNodes(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
 
 /** Zod pieces for the variables every process shares. */
 export const env = {
@@ -66,7 +82,43 @@ export const env = {
       .string()
       .regex(/^(\{[\w-]+\}|[\w-]+)$/, 'letters, digits, _ and - only, optionally in braces: {bull}')
       .default('bull'),
+  /**
+   * Where Redis is, to spread into a shape: REDIS_URL, one server, or REDIS_CLUSTER_NODES, the
+   * seed nodes of a Redis Cluster, which wins when set. `redisTarget` reads the result.
+   */
+  redis: () => ({
+    REDIS_URL: urlSchema(['redis', 'rediss']).default('redis://localhost:6379'),
+    REDIS_CLUSTER_NODES: clusterNodes.optional(),
+  }),
 };
+
+/** The Redis that `env.redis()` describes. */
+export function redisTarget(raw: {
+  REDIS_URL: string;
+  REDIS_CLUSTER_NODES?: RedisClusterTarget | undefined;
+}): RedisTarget {
+  return raw.REDIS_CLUSTER_NODES ?? raw.REDIS_URL;
+}
+
+/**
+ * The queue prefix, checked against where the queues live. BullMQ's scripts touch several
+ * keys of a queue at once, and a cluster runs a script only when all its keys are in one
+ * slot, so on a cluster the prefix must be a hash tag.
+ *
+ * A plain prefix is refused rather than wrapped in braces: it is the name of every queue key,
+ * and whatever finds those keys by QUEUE_PREFIX (the worker, the dashboard, a clean-up script
+ * scanning `bull:*`, an operator in redis-cli) must find them under the value it was given.
+ * Wrapping it would put the queues under keys the setting does not name, and strand without a
+ * word any jobs already waiting under the old ones; a refusal costs one explicit setting.
+ */
+export function queuePrefixFor(redis: RedisTarget, prefix: string): string {
+  if (isClusterTarget(redis) && !isHashTag(prefix)) {
+    throw new ConfigError(
+      `QUEUE_PREFIX: must be a hash tag such as {${prefix}} when REDIS_CLUSTER_NODES is set, so that each queue's keys share one cluster slot`,
+    );
+  }
+  return prefix;
+}
 
 /** Parses `source` with `shape`; empty strings count as unset, so defaults apply. */
 export function loadConfig<S extends z.ZodRawShape>(

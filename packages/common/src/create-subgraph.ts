@@ -6,7 +6,6 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { PROOF_HEADER, verifyProof } from '@supergraph/auth';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { DocumentNode } from 'graphql';
 import { databaseMetricsPlugin, type DatabaseInstruments } from './database-metrics.ts';
 import { createFormatError } from './format-error.ts';
@@ -19,6 +18,7 @@ import {
   resolverMetricsPlugin,
   withReferenceTiming,
 } from './resolver-metrics-plugin.ts';
+import type { SubgraphResolvers } from './subgraph-resolvers.ts';
 import type { Viewer } from './viewer.ts';
 
 /** What the router's proof says about one request. */
@@ -33,7 +33,8 @@ export type ProvenRequest = {
 export type SubgraphOptions<C extends BaseContext> = {
   name: string;
   typeDefs: DocumentNode;
-  resolvers: GraphQLResolverMap<C>;
+  /** The subgraph's generated `Resolvers`, typed from its SDL and its `Context`. */
+  resolvers: SubgraphResolvers;
   /** Builds the request's context (loaders, repositories) once its proof is verified. */
   context: (request: ProvenRequest) => C;
   subgraphSecret: string;

@@ -3,8 +3,8 @@
  * Redis cannot answer, each process falls back to its own in-memory counters rather than
  * refusing every request or letting everything through.
  */
-import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RedisClient } from './redis-client.ts';
 
 /** How many points a key may spend per window. */
 export type RateLimit = { points: number; windowSeconds: number };
@@ -27,12 +27,14 @@ function refusal(msBeforeNext: number): RateLimitDecision {
 }
 
 export function createRateLimiter(options: {
-  redis: Redis;
+  redis: RedisClient;
   /** Keeps this limiter's keys apart from every other's. */
   name: string;
   limit: RateLimit;
 }): RateLimiter {
   const { points, windowSeconds } = options.limit;
+  // Every call touches one key alone (a one-key Lua script, or a MULTI on that key), so the
+  // counters need no hash tag to work on a Redis Cluster.
   const limiter = new RateLimiterRedis({
     storeClient: options.redis,
     keyPrefix: `ratelimit:${options.name}`,

@@ -1,22 +1,50 @@
 /**
- * A Redis connection for request-path work (rate limits): a command fails at once while Redis
- * is unreachable instead of waiting in an offline queue, so a request is never held up by a
- * Redis outage; the caller falls back or refuses by itself.
+ * Redis connections. `connectRedis` is the one place a client is made, for one server or a
+ * Redis Cluster alike; `createRedisClient` is the connection for request-path work (rate
+ * limits, persisted queries, readiness): a command fails at once while Redis is unreachable
+ * instead of waiting in an offline queue, so a request is never held up by a Redis outage; the
+ * caller falls back or refuses by itself.
  */
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from './logger.ts';
+import { isClusterTarget, type RedisTarget } from './redis-target.ts';
 
 export type { Redis };
+
+/** A connection to one Redis server or to a Redis Cluster; both take the same commands. */
+export type RedisClient = Redis | Cluster;
 
 /** Reconnects quickly at first, then at most every 2 s, forever: a Redis restart needs no process restart. */
 export const redisRetryStrategy = (times: number) => Math.min(100 * times, 2000);
 
+/**
+ * A client for `target` with `options`. On a cluster the options apply to the connection of
+ * every node, except the offline queue and the reconnection schedule, which belong to the
+ * cluster as a whole: the cluster client queues or refuses commands itself, and reconnects to
+ * the cluster rather than to one node.
+ */
+export function connectRedis(target: RedisTarget, options: RedisOptions = {}): RedisClient {
+  if (!isClusterTarget(target)) return new Redis(target, options);
+  const { enableOfflineQueue, retryStrategy, lazyConnect, ...nodeOptions } = options;
+  return new Cluster(target.cluster, {
+    ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }),
+    ...(retryStrategy === undefined ? {} : { clusterRetryStrategy: retryStrategy }),
+    ...(lazyConnect === undefined ? {} : { lazyConnect }),
+    redisOptions: {
+      ...nodeOptions,
+      ...(target.username ? { username: target.username } : {}),
+      ...(target.password ? { password: target.password } : {}),
+      ...(target.tls ? { tls: {} } : {}),
+    },
+  });
+}
+
 export function createRedisClient(
-  url: string,
+  target: RedisTarget,
   options: { logger?: Logger } & RedisOptions = {},
-): Redis {
+): RedisClient {
   const { logger, ...redisOptions } = options;
-  const redis = new Redis(url, {
+  const redis = connectRedis(target, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
@@ -41,9 +69,18 @@ export function createRedisClient(
   return redis;
 }
 
-/** Readiness of a Redis connection: empty when it answers PING. */
-export async function redisReady(redis: Redis): Promise<Record<string, string>> {
+/**
+ * Readiness of a Redis connection: empty when it answers PING. A cluster is ready when it
+ * says every slot is served (`cluster_state:ok`): a PING reaches one node, which answers
+ * while the slots of a node that is down cannot be written.
+ */
+export async function redisReady(redis: RedisClient): Promise<Record<string, string>> {
   try {
+    if (redis instanceof Cluster) {
+      const info = await redis.cluster('INFO');
+      const state = /^cluster_state:(\w+)/m.exec(info)?.[1] ?? 'unknown';
+      return state === 'ok' ? {} : { redis: `cluster_state:${state}` };
+    }
     const answer = await redis.ping();
     return answer === 'PONG' ? {} : { redis: `PING answered ${answer}` };
   } catch (error) {
@@ -52,7 +89,7 @@ export async function redisReady(redis: Redis): Promise<Record<string, string>> 
 }
 
 /** Closes a connection now, whether or not it is connected. */
-export async function closeRedisClient(redis: Redis): Promise<void> {
+export async function closeRedisClient(redis: RedisClient): Promise<void> {
   if (redis.status === 'end') return;
   try {
     await redis.quit();

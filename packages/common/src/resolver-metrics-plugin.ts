@@ -11,7 +11,6 @@ import type {
   GraphQLRequestExecutionListener,
   GraphQLRequestListener,
 } from '@apollo/server';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import {
   GraphQLScalarType,
   isObjectType,
@@ -20,6 +19,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { Histogram, type Registry } from 'prom-client';
+import type { SubgraphResolvers } from './subgraph-resolvers.ts';
 
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -29,7 +29,10 @@ const FEDERATION_FIELDS = new Set(['_entities', '_service']);
 type Observe = (seconds: number) => void;
 
 /** A type's entry in a resolver map when it holds field resolvers (not a scalar or an enum). */
-type FieldResolvers<C> = Record<string, GraphQLFieldResolver<unknown, C> | { resolve?: unknown }>;
+type FieldResolvers = Record<
+  string,
+  GraphQLFieldResolver<unknown, unknown> | { resolve?: unknown }
+>;
 
 /** The histogram every resolver timing goes into, registered into `registry`. */
 export function createResolverHistogram(registry: Registry): Histogram<'field'> {
@@ -94,11 +97,11 @@ export function resolverMetricsPlugin<C extends BaseContext>(
  * Federation calls those inside `_entities`, out of a field plugin's sight, so they are
  * wrapped before the schema is built.
  */
-export function withReferenceTiming<C>(
-  resolvers: GraphQLResolverMap<C>,
+export function withReferenceTiming(
+  resolvers: SubgraphResolvers,
   histogram: Histogram<'field'>,
-): GraphQLResolverMap<C> {
-  const timedResolvers: GraphQLResolverMap<C> = {};
+): SubgraphResolvers {
+  const timedResolvers: SubgraphResolvers = {};
   for (const [typeName, typeResolvers] of Object.entries(resolvers)) {
     const resolveReference =
       typeResolvers instanceof GraphQLScalarType ? undefined : typeResolvers.__resolveReference;
@@ -108,7 +111,7 @@ export function withReferenceTiming<C>(
     }
     const child = histogram.labels(`${typeName}.__resolveReference`);
     timedResolvers[typeName] = {
-      ...(typeResolvers as FieldResolvers<C>),
+      ...(typeResolvers as FieldResolvers),
       __resolveReference: async (...args: Parameters<typeof resolveReference>) => {
         const started = performance.now();
         try {

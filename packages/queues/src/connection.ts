@@ -1,13 +1,18 @@
-import { Redis, type RedisOptions } from 'ioredis';
-import { redisRetryStrategy as retryStrategy } from '@supergraph/common';
+import type { RedisOptions } from 'ioredis';
+import {
+  connectRedis,
+  redisRetryStrategy as retryStrategy,
+  type RedisClient,
+  type RedisTarget,
+} from '@supergraph/common';
 
 /**
  * For producers: a command fails at once while Redis is unreachable instead of waiting in
  * an offline queue, so that the caller (the outbox relay) keeps its rows and tries again
  * later, rather than hanging with messages in memory.
  */
-export function producerConnection(redisUrl: string, options: RedisOptions = {}): Redis {
-  return new Redis(redisUrl, {
+export function producerConnection(redis: RedisTarget, options: RedisOptions = {}): RedisClient {
+  return connectRedis(redis, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
@@ -21,8 +26,8 @@ export function producerConnection(redisUrl: string, options: RedisOptions = {})
  * and commands wait across a reconnect, so that a worker carries on by itself after Redis
  * comes back.
  */
-export function workerConnection(redisUrl: string, options: RedisOptions = {}): Redis {
-  return new Redis(redisUrl, {
+export function workerConnection(redis: RedisTarget, options: RedisOptions = {}): RedisClient {
+  return connectRedis(redis, {
     maxRetriesPerRequest: null,
     enableOfflineQueue: true,
     retryStrategy,

@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@supergraph/common';
 import { QUEUE_NAMES, type QueueName } from './definitions.ts';
 import { DEFAULT_POLICY, jobOptions, type JobPolicy } from './job-options.ts';
 
@@ -8,7 +8,7 @@ export class QueueSet {
   private readonly queues = new Map<QueueName, Queue>();
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: RedisClient,
     private readonly prefix: string,
     private readonly policy: JobPolicy = DEFAULT_POLICY,
   ) {}

@@ -1,5 +1,4 @@
 import { Worker, type Job, type MinimalJob } from 'bullmq';
-import type { Redis } from 'ioredis';
 import {
   SpanKind,
   extractTraceContext,
@@ -7,6 +6,8 @@ import {
   tracer,
   withRequestScope,
   type Logger,
+  type RedisClient,
+  type RedisTarget,
 } from '@supergraph/common';
 import { JITTERED, jitteredDelay } from './backoff.ts';
 import { closeConnection, workerConnection } from './connection.ts';
@@ -22,7 +23,9 @@ export type QueueHandlers<Q extends QueueName> = { [N in JobName<Q>]: JobHandler
 export type Processors = { [Q in QueueName]?: QueueHandlers<Q> };
 
 export type WorkerHostOptions = {
-  redisUrl: string;
+  /** Where the queues are: one Redis server or a cluster. */
+  redis: RedisTarget;
+  /** The key prefix of every queue; on a cluster, a hash tag such as `{bull}`. */
   prefix: string;
   processors: Processors;
   logger: Logger;
@@ -129,7 +132,7 @@ export function backoffStrategy(
 export class WorkerHost {
   readonly workers: Worker[] = [];
   /** BullMQ leaves connections it was handed open; they are ours to close. */
-  private readonly connections: Redis[] = [];
+  private readonly connections: RedisClient[] = [];
 
   constructor(private readonly options: WorkerHostOptions) {
     for (const [queue, handlers] of Object.entries(options.processors) as Array<
@@ -144,7 +147,7 @@ export class WorkerHost {
     // Job names label the metrics; one no handler knows is 'unknown', so that a stray job
     // cannot add series.
     const known = (name: string) => (Object.hasOwn(handlers, name) ? name : 'unknown');
-    const connection = workerConnection(this.options.redisUrl);
+    const connection = workerConnection(this.options.redis);
     // Reported through the worker's own 'error' event; this only keeps ioredis from calling
     // an unhandled error fatal.
     connection.on('error', () => {});

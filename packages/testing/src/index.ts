@@ -1,6 +1,7 @@
 export * from './free-port.ts';
 export * from './graphql-client.ts';
 export * from './private-redis.ts';
+export * from './private-redis-cluster.ts';
 export * from './smtp-sink.ts';
 export * from './test-database.ts';
 export * from './test-subgraph.ts';

@@ -1,21 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, waitUntil } from './free-port.ts';
-
-function answers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => {
-      socket.destroy();
-      resolve(data.toString().startsWith('+PONG'));
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
+import { freePort } from './free-port.ts';
+import { spawnRedisServer, stopRedisServer } from './redis-server.ts';
 
 /**
  * A redis-server of a test's own, on its own port, persisting with AOF in a temporary folder:
@@ -41,40 +29,29 @@ export class PrivateRedis {
 
   async up(): Promise<void> {
     if (this.child) return;
-    const child = spawn(
-      'redis-server',
-      [
-        '--port',
-        String(this.port),
-        '--bind',
-        '127.0.0.1',
-        '--dir',
-        this.dir,
-        '--appendonly',
-        'yes',
-        '--appendfsync',
-        'always',
-        '--save',
-        '',
-        '--maxmemory-policy',
-        'noeviction',
-      ],
-      { stdio: 'ignore' },
-    );
+    const child = await spawnRedisServer(this.port, [
+      '--dir',
+      this.dir,
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'always',
+      '--save',
+      '',
+      '--maxmemory-policy',
+      'noeviction',
+    ]);
     this.child = child;
     child.once('exit', () => {
       if (this.child === child) this.child = null;
     });
-    await waitUntil(() => answers(this.port), { timeoutMs: 10_000, what: 'redis-server' });
   }
 
   /** Stops the server as a crash or restart would, keeping its AOF. */
   async down(): Promise<void> {
     const child = this.child;
     if (!child) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
+    await stopRedisServer(child);
     this.child = null;
   }
 

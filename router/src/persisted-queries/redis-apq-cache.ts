@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import type { Logger } from '@supergraph/common';
+import type { Logger, RedisClient } from '@supergraph/common';
 
 /** Options for {@link RedisApqCache}. */
 export type RedisApqCacheOptions = {
@@ -14,11 +13,12 @@ export type RedisApqCacheOptions = {
  *
  * Automatic persisted queries shared by every router instance: a query registered through
  * one is found by hash through any other. Redis trouble never fails a request: a lookup that
- * fails is a miss, after which the client sends the full query again.
+ * fails is a miss, after which the client sends the full query again. Each command names one
+ * key, so on a Redis Cluster the queries spread over the nodes with no hash tag.
  */
 export class RedisApqCache {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly logger: Logger,
     private readonly options: RedisApqCacheOptions,
   ) {}

@@ -1,10 +1,6 @@
 import { badUserInput, isUuid } from '@supergraph/common';
 import type { OrderRequest } from './data/place-order.ts';
-
-export type PlaceOrderInput = {
-  items: Array<{ productId: string; quantity: number }>;
-  idempotencyKey?: string | null;
-};
+import type { PlaceOrderInput } from './generated/resolvers-types.ts';
 
 const MAX_ITEMS = 50;
 const MAX_QUANTITY = 1000;

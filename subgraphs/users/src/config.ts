@@ -1,4 +1,4 @@
-import { env, loadConfig } from '@supergraph/common';
+import { env, loadConfig, redisTarget } from '@supergraph/common';
 import type { LoginLimits } from './login-throttle.ts';
 
 /**
@@ -8,7 +8,7 @@ import type { LoginLimits } from './login-throttle.ts';
 export function loadUsersConfig(source: Record<string, string | undefined> = process.env) {
   const raw = loadConfig(
     {
-      REDIS_URL: env.url(['redis', 'rediss'], 'redis://localhost:6379'),
+      ...env.redis(),
       LOGIN_MAX_FAILURES_PER_EMAIL: env.positiveInt(5),
       LOGIN_MAX_ATTEMPTS_PER_IP: env.positiveInt(30),
       LOGIN_WINDOW_SECONDS: env.positiveInt(900),
@@ -20,7 +20,7 @@ export function loadUsersConfig(source: Record<string, string | undefined> = pro
     maxAttemptsPerIp: raw.LOGIN_MAX_ATTEMPTS_PER_IP,
     windowSeconds: raw.LOGIN_WINDOW_SECONDS,
   };
-  return { redisUrl: raw.REDIS_URL, loginLimits };
+  return { redis: redisTarget(raw), loginLimits };
 }
 
 export type UsersConfig = ReturnType<typeof loadUsersConfig>;

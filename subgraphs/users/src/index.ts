@@ -9,8 +9,8 @@ runSubgraph({
   connect: (config) =>
     createUsersClient({ databaseUrl: config.databaseUrl, poolSize: config.poolSize }),
   build: async (db, config, logger) => {
-    const { redisUrl, loginLimits } = loadUsersConfig();
-    const redis = createRedisClient(redisUrl, { logger });
+    const { redis: target, loginLimits } = loadUsersConfig();
+    const redis = createRedisClient(target, { logger });
     const server = await createServer({
       db,
       redis,

@@ -10,7 +10,7 @@ import {
   createRateLimiter,
   rateLimited,
   type RateLimitDecision,
-  type Redis,
+  type RedisClient,
 } from '@supergraph/common';
 
 /** How much each window allows. */
@@ -82,12 +82,14 @@ export function clientKey(clientIp: string | null): string {
 }
 
 export function createLoginThrottle(options: {
-  redis: Redis;
+  redis: RedisClient;
   limits: LoginLimits;
   /** Keeps these counters apart from others on the same Redis; tests give each run its own. */
   namespace?: string;
 }): LoginThrottle {
   const { redis, limits, namespace = 'users' } = options;
+  // Two counters, each a key of its own and never touched in one command with the other: on a
+  // Redis Cluster they may live on different nodes, and need no hash tag.
   const byIp = createRateLimiter({
     redis,
     name: `${namespace}:login-ip`,

@@ -4,7 +4,7 @@ import {
   databaseReady,
   redisReady,
   type Logger,
-  type Redis,
+  type RedisClient,
 } from '@supergraph/common';
 import { databaseInstruments, type PrismaClient } from '@supergraph/prisma/users';
 import { createContext, type Context } from './context.ts';
@@ -15,7 +15,7 @@ import { typeDefs } from './schema.ts';
 export type ServerDeps = {
   db: PrismaClient;
   /** Holds the log-in counters every replica shares; the caller opens and closes it. */
-  redis: Redis;
+  redis: RedisClient;
   logger: Logger;
   subgraphSecret: string;
   jwtSecret: string;

@@ -5,7 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import assert from 'node:assert/strict';
-import { closeRedisClient, createRedisClient } from '@supergraph/common';
+import { closeRedisClient, createRedisClient, type RedisTarget } from '@supergraph/common';
 import { createUsersClient } from '@supergraph/prisma/users';
 import { asRouter, postGraphQL, startTestSubgraph } from '@supergraph/testing';
 import type { LoginLimits } from '../src/login-throttle.ts';
@@ -54,9 +54,15 @@ export const LOG_IN = /* GraphQL */ `
 `;
 
 export async function startUsers(
-  options: { loginLimits?: LoginLimits; redisUrl?: string } = {},
+  options: {
+    loginLimits?: LoginLimits;
+    /** One Redis server or a cluster; REDIS_URL's by default. */
+    redis?: RedisTarget;
+    /** Counters of its own unless given: two subgraphs given the same one share them. */
+    namespace?: string;
+  } = {},
 ): Promise<UsersSubgraph> {
-  const redis = createRedisClient(options.redisUrl ?? REDIS_URL);
+  const redis = createRedisClient(options.redis ?? REDIS_URL);
   if (redis.status !== 'ready') await once(redis, 'ready');
   const subgraph = await startTestSubgraph({
     secret: SECRET,
@@ -69,7 +75,7 @@ export async function startUsers(
         jwtSecret: 'test-jwt-secret-that-is-long-enough-for-hs256',
         jwtTtlSeconds: 60,
         loginLimits: options.loginLimits ?? GENEROUS,
-        rateLimitNamespace: `test-${randomUUID()}`,
+        rateLimitNamespace: options.namespace ?? `test-${randomUUID()}`,
       }),
   });
   const { url } = subgraph;

@@ -158,7 +158,7 @@ describe('log-in throttling without Redis', () => {
   let users: UsersSubgraph;
   before(async () => {
     redis = await PrivateRedis.start();
-    users = await startUsers({ loginLimits: LIMITS, redisUrl: redis.url });
+    users = await startUsers({ loginLimits: LIMITS, redis: redis.url });
   });
   after(async () => {
     await users.stop();

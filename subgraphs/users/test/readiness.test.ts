@@ -5,13 +5,18 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
-import { closeRedisClient, createLogger, createRedisClient, type Redis } from '@supergraph/common';
+import {
+  closeRedisClient,
+  createLogger,
+  createRedisClient,
+  type RedisClient,
+} from '@supergraph/common';
 import { createUsersClient } from '@supergraph/prisma/users';
 import { createTestDatabase, freePort, readinessOf } from '@supergraph/testing';
 import { createServer } from '../src/server.ts';
 import { GENEROUS, REDIS_URL, SECRET } from './harness.ts';
 
-let redis: Redis;
+let redis: RedisClient;
 before(async () => {
   redis = createRedisClient(REDIS_URL);
   if (redis.status !== 'ready') await once(redis, 'ready');

@@ -1,8 +1,9 @@
 import { DateTime } from '@supergraph/common';
+import type { Resolvers } from '../generated/resolvers-types.ts';
 import { Mutation } from './mutation.ts';
 import { Order, OrderItem } from './order.ts';
 import { Product } from './product.ts';
 import { Query } from './query.ts';
 import { User } from './user.ts';
 
-export const resolvers = { DateTime, Query, Mutation, Order, OrderItem, Product, User };
+export const resolvers: Resolvers = { DateTime, Query, Mutation, Order, OrderItem, Product, User };

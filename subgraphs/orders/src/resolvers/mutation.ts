@@ -1,15 +1,15 @@
 import { badUserInput, conflict, isUuid, notFound, requireViewer } from '@supergraph/common';
-import type { Context } from '../context.ts';
-import { validPlaceOrderInput, type PlaceOrderInput } from '../validation.ts';
+import type { MutationResolvers } from '../generated/resolvers-types.ts';
+import { validPlaceOrderInput } from '../validation.ts';
 import { canSeeOrder } from './visibility.ts';
 
-export const Mutation = {
-  placeOrder(_: unknown, { input }: { input: PlaceOrderInput }, { viewer, orders }: Context) {
+export const Mutation: MutationResolvers = {
+  placeOrder(_, { input }, { viewer, orders }) {
     const me = requireViewer(viewer);
     return orders.place(me.id, validPlaceOrderInput(input));
   },
 
-  async cancelOrder(_: unknown, { id }: { id: string }, { viewer, orders }: Context) {
+  async cancelOrder(_, { id }, { viewer, orders }) {
     const me = requireViewer(viewer);
     if (!isUuid(id)) throw badUserInput('id', 'is not a valid order id.');
     const existing = await orders.byId.load(id);

@@ -5,19 +5,17 @@ import {
   parsePage,
   requireViewer,
   toConnection,
-  type PageArgs,
 } from '@supergraph/common';
-import type { Context } from '../context.ts';
-import type { OrderStatus } from '../data/order-repository.ts';
+import type { QueryResolvers } from '../generated/resolvers-types.ts';
 import { canSeeOrder } from './visibility.ts';
 
-export const Query = {
-  async products(_: unknown, args: PageArgs, { products }: Context) {
+export const Query: QueryResolvers = {
+  async products(_, args, { products }) {
     const page = parsePage(args);
     return toConnection(await products.list(page), page);
   },
 
-  async order(_: unknown, { id }: { id: string }, { viewer, orders }: Context) {
+  async order(_, { id }, { viewer, orders }) {
     const me = requireViewer(viewer);
     if (!isUuid(id)) throw badUserInput('id', 'is not a valid order id.');
     const order = await orders.byId.load(id);
@@ -25,11 +23,7 @@ export const Query = {
     return order && canSeeOrder(me, order) ? order : null;
   },
 
-  async orders(
-    _: unknown,
-    args: PageArgs & { status?: OrderStatus | null },
-    { viewer, orders }: Context,
-  ) {
+  async orders(_, args, { viewer, orders }) {
     const me = requireViewer(viewer);
     const page = parsePage(args);
     const rows = await orders.list(page, {

@@ -5,24 +5,17 @@ import {
   parsePage,
   requireViewer,
   toConnection,
-  type PageArgs,
 } from '@supergraph/common';
-import type { Context } from '../context.ts';
-import type { OrderStatus } from '../data/order-repository.ts';
+import type { UserResolvers } from '../generated/resolvers-types.ts';
 
-type UserRef = { id: string };
-
-export const User = {
+export const User: UserResolvers = {
   /** Users are owned by the users subgraph; this one only adds their orders. */
-  __resolveReference(ref: { id: unknown }): UserRef | null {
+  __resolveReference(ref) {
+    // Representations are unchecked JSON from the caller, whatever the type says.
     return typeof ref.id === 'string' && isUuid(ref.id) ? { id: ref.id } : null;
   },
 
-  async orders(
-    user: UserRef,
-    args: PageArgs & { status?: OrderStatus | null },
-    { viewer, orders }: Context,
-  ) {
+  async orders(user, args, { viewer, orders }) {
     const me = requireViewer(viewer);
     if (me.id.toLowerCase() !== user.id.toLowerCase() && !isStaff(me)) {
       throw forbidden('You can only read your own orders.');

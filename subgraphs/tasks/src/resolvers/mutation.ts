@@ -9,24 +9,9 @@ import {
 import { assertMayAssign, assertMayChange, canManage, canSee } from '../access.ts';
 import type { Context } from '../context.ts';
 import type { Task, TaskChanges, TaskStatus } from '../data/task-repository.ts';
+import type { MutationResolvers, UpdateTaskInput } from '../generated/resolvers-types.ts';
 import { canEditDetails, canTransition, completedAtAfter } from '../task-rules.ts';
 import { validId, validNotes, validTitle } from '../validation.ts';
-
-type CreateTaskInput = {
-  title: string;
-  notes?: string | null;
-  dueAt?: Date | null;
-  assigneeId?: string | null;
-  orderId?: string | null;
-};
-
-type UpdateTaskInput = {
-  title?: string | null;
-  notes?: string | null;
-  dueAt?: Date | null;
-  assigneeId?: string | null;
-  status?: TaskStatus | null;
-};
 
 /** Invisible tasks are reported as missing, so that nobody can probe which ids exist. */
 async function visibleTask(me: Viewer, rawId: string, { tasks }: Context): Promise<Task> {
@@ -63,8 +48,8 @@ function detailChanges(me: Viewer, task: Task, input: UpdateTaskInput): TaskChan
   return changes;
 }
 
-export const Mutation = {
-  async createTask(_: unknown, { input }: { input: CreateTaskInput }, { viewer, tasks }: Context) {
+export const Mutation: MutationResolvers = {
+  async createTask(_, { input }, { viewer, tasks }) {
     const me = requireViewer(viewer);
     const title = validTitle(input.title, 'input.title');
     const notes = input.notes == null ? null : validNotes(input.notes, 'input.notes');
@@ -82,11 +67,7 @@ export const Mutation = {
     });
   },
 
-  async updateTask(
-    _: unknown,
-    { id, input }: { id: string; input: UpdateTaskInput },
-    ctx: Context,
-  ) {
+  async updateTask(_, { id, input }, ctx) {
     const me = requireViewer(ctx.viewer);
     const task = await visibleTask(me, id, ctx);
     assertMayChange(me, task);
@@ -106,7 +87,7 @@ export const Mutation = {
     return updated;
   },
 
-  async completeTask(_: unknown, { id }: { id: string }, ctx: Context) {
+  async completeTask(_, { id }, ctx) {
     const me = requireViewer(ctx.viewer);
     const task = await visibleTask(me, id, ctx);
     assertMayChange(me, task);
@@ -119,7 +100,7 @@ export const Mutation = {
     return updated;
   },
 
-  async deleteTask(_: unknown, { id }: { id: string }, ctx: Context) {
+  async deleteTask(_, { id }, ctx) {
     const me = requireViewer(ctx.viewer);
     const task = await visibleTask(me, id, ctx);
     assertMayChange(me, task);

@@ -1,27 +1,15 @@
-import {
-  forbidden,
-  isUuid,
-  parsePage,
-  requireViewer,
-  toConnection,
-  type PageArgs,
-} from '@supergraph/common';
+import { forbidden, isUuid, parsePage, requireViewer, toConnection } from '@supergraph/common';
 import { canReadTasksOf } from '../access.ts';
-import type { Context } from '../context.ts';
-import type { TaskStatus } from '../data/task-repository.ts';
+import type { UserResolvers } from '../generated/resolvers-types.ts';
 
-export const User = {
+export const User: UserResolvers = {
   /** Users live in another subgraph; this one only knows their ids. */
-  __resolveReference(ref: { id: string }, { viewer }: Context) {
+  __resolveReference(ref, { viewer }) {
     requireViewer(viewer);
     return isUuid(ref.id) ? { id: ref.id.toLowerCase() } : null;
   },
 
-  async tasks(
-    user: { id: string },
-    args: PageArgs & { status?: TaskStatus | null },
-    { viewer, tasks }: Context,
-  ) {
+  async tasks(user, args, { viewer, tasks }) {
     const me = requireViewer(viewer);
     if (!canReadTasksOf(me, user.id)) throw forbidden("You cannot see another user's tasks.");
     const page = parsePage(args);

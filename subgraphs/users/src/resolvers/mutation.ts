@@ -9,15 +9,8 @@ import {
 } from '@supergraph/common';
 import type { Context } from '../context.ts';
 import type { User, UserChanges } from '../data/user-repository.ts';
+import type { MutationResolvers } from '../generated/resolvers-types.ts';
 import { validEmail, validName, validPassword } from '../validation.ts';
-
-type SignUpInput = { name: string; email: string; password: string };
-type UpdateMeInput = {
-  name?: string | null;
-  email?: string | null;
-  password?: string | null;
-  currentPassword?: string | null;
-};
 
 async function authPayload(user: User, ctx: Context) {
   const { tokens } = ctx;
@@ -28,8 +21,8 @@ async function authPayload(user: User, ctx: Context) {
   };
 }
 
-export const Mutation = {
-  async signUp(_: unknown, { input }: { input: SignUpInput }, ctx: Context) {
+export const Mutation: MutationResolvers = {
+  async signUp(_, { input }, ctx) {
     // A sign-up tells whether an email is taken, so it spends the address's attempts too.
     await ctx.throttle.admitSignUp(ctx.clientIp);
     const name = validName(input.name, 'input.name');
@@ -43,7 +36,7 @@ export const Mutation = {
     return authPayload(user, ctx);
   },
 
-  async logIn(_: unknown, args: { email: string; password: string }, ctx: Context) {
+  async logIn(_, args, ctx) {
     const email = args.email.trim().toLowerCase();
     // Refused before the account is even looked up, so a refusal is the same for every email.
     await ctx.throttle.admitLogIn(email, ctx.clientIp);
@@ -58,7 +51,7 @@ export const Mutation = {
     return authPayload(user, ctx);
   },
 
-  async updateMe(_: unknown, { input }: { input: UpdateMeInput }, ctx: Context) {
+  async updateMe(_, { input }, ctx) {
     const { viewer, users } = ctx;
     const me = requireViewer(viewer);
     // The entity loader leaves the hash out; checking the current password needs it.
