@@ -44,6 +44,7 @@ COPY packages/common/package.json /app/packages/common/
 COPY packages/testing/package.json /app/packages/testing/
 COPY packages/queues/package.json /app/packages/queues/
 COPY packages/mail/package.json /app/packages/mail/
+COPY packages/email-jobs/package.json /app/packages/email-jobs/
 COPY prisma/package.json /app/prisma/
 COPY subgraphs/users/package.json /app/subgraphs/users/
 COPY subgraphs/orders/package.json /app/subgraphs/orders/

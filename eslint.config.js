@@ -38,5 +38,15 @@ export default tseslint.config(
   ownSchemaOnly('users'),
   ownSchemaOnly('orders'),
   ownSchemaOnly('tasks'),
+  {
+    // Mail renders and sends; how an email's job is run belongs to packages/email-jobs.
+    files: ['packages/mail/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: ['bullmq', '@supergraph/queues', '@supergraph/email-jobs'] },
+      ],
+    },
+  },
   { files: ['scripts/**', 'bench/**', '**/cli/**'], rules: { 'no-console': 'off' } },
 );

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import type { Claim } from '@supergraph/mail';
+import type { Claim } from '@supergraph/email-jobs';
 import type { Product } from '@supergraph/prisma/orders';
 import { EmailDeliveries } from '../src/data/email-deliveries.ts';
 import { placeOrder } from '../src/data/place-order.ts';

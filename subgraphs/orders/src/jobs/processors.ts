@@ -1,4 +1,5 @@
-import { deliverOnce, PermanentDeliveryError, type JobDeps } from '@supergraph/mail';
+import { createEmailJob, type JobDeps } from '@supergraph/email-jobs';
+import { PermanentDeliveryError } from '@supergraph/mail';
 import type { PrismaClient } from '@supergraph/prisma/orders';
 import type { QueueHandlers } from '@supergraph/queues';
 import { EmailDeliveries } from '../data/email-deliveries.ts';
@@ -14,33 +15,37 @@ export type OrdersProcessors = {
 };
 
 export function createOrdersProcessors(deps: OrdersProcessorDeps): OrdersProcessors {
-  const { db, mailer, users, mailFrom, leaseMs, logger } = deps;
+  const { db, users, mailFrom, logger } = deps;
   const fulfilment = new FulfilmentRepository(db);
   const deliveries = new EmailDeliveries(db);
+  const sendConfirmation = createEmailJob(
+    {
+      resolve: async ({ orderId }: { orderId: string }) => orderId,
+      ledger: (orderId) => deliveries.ledger(orderId),
+      async compose(orderId) {
+        const content = await deliveries.content(orderId);
+        if (!content) throw new PermanentDeliveryError(`order ${orderId} no longer exists`);
+        const recipient = await users.get(content.order.customerId);
+        if (!recipient) {
+          throw new PermanentDeliveryError(
+            `customer ${content.order.customerId} of order ${orderId} no longer exists`,
+          );
+        }
+        return renderConfirmation({ ...content, recipient, from: mailFrom });
+      },
+    },
+    deps,
+  );
 
   return {
     'order-confirmation': {
-      async 'send-confirmation'({ orderId }, job, token) {
-        const outcome = await deliverOnce({
-          ledger: deliveries.ledger(orderId),
-          mailer,
-          leaseMs,
-          job,
-          token,
-          compose: async () => {
-            const content = await deliveries.content(orderId);
-            if (!content) throw new PermanentDeliveryError(`order ${orderId} no longer exists`);
-            const recipient = await users.get(content.order.customerId);
-            if (!recipient) {
-              throw new PermanentDeliveryError(
-                `customer ${content.order.customerId} of order ${orderId} no longer exists`,
-              );
-            }
-            return renderConfirmation({ ...content, recipient, from: mailFrom });
-          },
-        });
+      async 'send-confirmation'(data, job, token) {
+        const outcome = await sendConfirmation(data, job, token);
         if (outcome === 'skipped') {
-          logger.debug({ orderId }, 'order confirmation already sent or given up; skipped');
+          logger.debug(
+            { orderId: data.orderId },
+            'order confirmation already sent or given up; skipped',
+          );
         }
       },
     },

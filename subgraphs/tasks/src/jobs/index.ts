@@ -1,5 +1,5 @@
 /** What the worker process runs for the tasks service: its processors and its outbox. */
-import type { JobDeps } from '@supergraph/mail';
+import type { JobDeps } from '@supergraph/email-jobs';
 import type { PrismaClient } from '@supergraph/prisma/tasks';
 import type { QueueHandlers } from '@supergraph/queues';
 import { createFulfilmentProcessors } from './fulfilment-processors.ts';

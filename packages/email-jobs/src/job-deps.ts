@@ -1,6 +1,5 @@
 import type { Logger } from '@supergraph/common';
-import type { Mailer } from './mailer.ts';
-import type { UserDirectory } from './user-directory.ts';
+import type { Mailer, UserDirectory } from '@supergraph/mail';
 
 /** What a service's job processors get from the worker: its own client and the mail tools. */
 export type JobDeps<Db> = {

@@ -1,28 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DelayedError, UnrecoverableError, type Job } from '@supergraph/queues';
-import { describeFailure, isPermanentFailure, PermanentDeliveryError } from './failures.ts';
-import type { MailMessage, Mailer } from './mailer.ts';
-
-export type Claim =
-  /** This attempt may send; `token` fences its later updates. */
-  | { kind: 'claimed'; token: string }
-  /** Already sent or failed for good: nothing to do. */
-  | { kind: 'finished' }
-  /** Another attempt holds the send until `until`. */
-  | { kind: 'busy'; until: Date };
-
-/** The record, in the owning service's database, of one email's delivery. */
-export interface DeliveryLedger {
-  /**
-   * Claims the send for `leaseMs`, counting an attempt: only when nothing was sent yet and no
-   * other attempt holds a live claim.
-   */
-  claim(leaseMs: number): Promise<Claim>;
-  /** Records the send, if `token` still holds the claim. */
-  sent(token: string): Promise<void>;
-  /** Records a failed attempt: final ones end as FAILED, others free the claim for a retry. */
-  failed(token: string, error: string, final: boolean): Promise<void>;
-}
+import {
+  describeFailure,
+  isPermanentFailure,
+  PermanentDeliveryError,
+  type MailMessage,
+  type Mailer,
+} from '@supergraph/mail';
+import type { DeliveryLedger } from './delivery-ledger.ts';
 
 export type DeliverOnceOptions = {
   ledger: DeliveryLedger;
