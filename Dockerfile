@@ -41,6 +41,12 @@ FROM scratch AS manifests
 COPY package.json package-lock.json /app/
 COPY packages/auth/package.json /app/packages/auth/
 COPY packages/common/package.json /app/packages/common/
+COPY packages/config/package.json /app/packages/config/
+COPY packages/observability/package.json /app/packages/observability/
+COPY packages/lifecycle/package.json /app/packages/lifecycle/
+COPY packages/http/package.json /app/packages/http/
+COPY packages/subgraph/package.json /app/packages/subgraph/
+COPY packages/redis/package.json /app/packages/redis/
 COPY packages/testing/package.json /app/packages/testing/
 COPY packages/queues/package.json /app/packages/queues/
 COPY packages/mail/package.json /app/packages/mail/
@@ -356,16 +362,17 @@ CMD ["node", "gateways/apollo-router/dist/index.js"]
 
 # Migrations run once per deploy, as their own job, before any replica starts; never inside a
 # replica's start-up, where several would race. They need the Prisma CLI with its WebAssembly
-# schema engine, the per-service prisma.config.ts (which load packages/common, and the
-# packages/auth it imports, from source), the migrations, and tsx to run the command: the
-# production dependencies of the prisma workspace, about 140 MB, none of which the services
-# carry. The root package.json keeps `npm run db:migrate` and `npm run db:seed` working here
+# schema engine, the per-service prisma.config.ts (which load packages/config from source;
+# the commands also load packages/lifecycle, and seeding packages/auth), the migrations, and
+# tsx to run the command: the production dependencies of the prisma workspace, about 140 MB,
+# none of which the services carry. The root package.json keeps `npm run db:migrate` and `npm run db:seed` working here
 # too.
 FROM runtime AS migrate
 COPY --from=slim /out/migrate/ ./
 COPY --from=tsx /out/tsx/ ./
 COPY --from=build /app/prisma prisma
-COPY --from=build /app/packages/common/src packages/common/src
+COPY --from=build /app/packages/config/src packages/config/src
+COPY --from=build /app/packages/lifecycle/src packages/lifecycle/src
 COPY --from=build /app/packages/auth/src packages/auth/src
 COPY package.json tsconfig.base.json ./
 ENV CHECKPOINT_DISABLE=1 PRISMA_HIDE_UPDATE_MESSAGE=1 NPM_CONFIG_UPDATE_NOTIFIER=false

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_DATABASE_URL } from '@supergraph/common';
+import { DEFAULT_DATABASE_URL } from '@supergraph/config';
 import { devDatabaseUrls } from './lib/local-postgres.ts';
 
 const EMBEDDED = 'postgresql://postgres:postgres@127.0.0.1:54329/supergraph';

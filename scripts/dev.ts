@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { SERVICES, dataDir, databaseUrlVariable, type DatabaseUrls } from '@supergraph/common';
+import { SERVICES, dataDir, databaseUrlVariable, type DatabaseUrls } from '@supergraph/config';
 import { devDatabaseUrls, startEmbeddedPostgres } from './lib/local-postgres.ts';
 import { redisAnswers, redisServerInstalled, startLocalRedis } from './lib/local-redis.ts';
 

@@ -1,5 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import type { DatabaseInstruments, StatementListener } from '@supergraph/common';
+import type { DatabaseInstruments, StatementListener } from '@supergraph/observability';
 // The same `pg` the adapter imports: it recognises a pool it is given by `instanceof pg.Pool`,
 // and would otherwise treat the pool as a config object and open a second one.
 import pg from 'pg';

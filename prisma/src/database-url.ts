@@ -1,4 +1,4 @@
-import { SERVICES, loadDatabaseUrls, type DatabaseUrls } from '@supergraph/common';
+import { SERVICES, loadDatabaseUrls, type DatabaseUrls } from '@supergraph/config';
 
 /**
  * Each service's database, for the migrate, seed and reset commands and the Prisma CLI: its

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { SERVICES, databaseUrlVariable, type DatabaseUrls, type Service } from '@supergraph/common';
+import { SERVICES, databaseUrlVariable, type DatabaseUrls, type Service } from '@supergraph/config';
 import pg from 'pg';
 
 export { SERVICES, type DatabaseUrls, type Service };

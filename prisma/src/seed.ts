@@ -2,7 +2,8 @@
  * Demo data, safe to load any number of times: every row has a fixed id and is only created
  * when missing, so re-seeding never duplicates or overwrites what a developer changed.
  */
-import { hashPassword, type DatabaseUrls } from '@supergraph/common';
+import { hashPassword } from '@supergraph/auth';
+import type { DatabaseUrls } from '@supergraph/config';
 import { createOrdersClient } from './orders.ts';
 import { seedId } from './seed-ids.ts';
 import { createTasksClient } from './tasks.ts';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { defineConfig } from 'prisma/config';
-import { loadDatabaseUrls, type Service } from '@supergraph/common';
+import { loadDatabaseUrls, type Service } from '@supergraph/config';
 import { createMigrateAdapter, releaseEngineTimers } from './migrate-adapter.ts';
 
 /**

@@ -6,7 +6,7 @@ import {
   gatewaySecrets,
   loadConfig,
   redisTarget,
-} from '@supergraph/common';
+} from '@supergraph/config';
 import { DEFAULT_LIMITS as LIMITS } from './limits/operation-limits.ts';
 import { Safelist } from './persisted-queries/safelist.ts';
 

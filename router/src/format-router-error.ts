@@ -1,5 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
-import { createFormatError, type Logger } from '@supergraph/common';
+import { createFormatError } from '@supergraph/http';
+import type { Logger } from '@supergraph/observability';
 
 /**
  * The router's error masking: the shared rules (public codes pass, everything else becomes

@@ -1,13 +1,6 @@
-import {
-  closeRedisClient,
-  closeServer,
-  createLogger,
-  createRedisClient,
-  listen,
-  onShutdown,
-  runMain,
-  startTracing,
-} from '@supergraph/common';
+import { closeServer, listen, onShutdown, runMain } from '@supergraph/lifecycle';
+import { createLogger, startTracing } from '@supergraph/observability';
+import { closeRedisClient, createRedisClient } from '@supergraph/redis';
 import { SUPERGRAPH_FILE } from './compose.ts';
 import { loadRouterConfig } from './config.ts';
 import { createServer } from './server.ts';

@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { clientIp, unauthenticatedAnswer, type TokenKey, type Viewer } from '@supergraph/auth';
-import type { RateLimiter, RequestGate } from '@supergraph/common';
+import type { RequestGate } from '@supergraph/http';
+import type { RateLimiter } from '@supergraph/redis';
 import { viewerFromRequest } from './auth.ts';
 import { isPreflighted } from './csrf.ts';
 

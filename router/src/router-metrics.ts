@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { createOperationLabeler } from '@supergraph/common';
+import { createOperationLabeler } from '@supergraph/observability';
 import type { RouterContext } from './context.ts';
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];

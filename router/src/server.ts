@@ -7,17 +7,9 @@ import {
   ApolloServerPluginInlineTraceDisabled,
 } from '@apollo/server/plugin/disabled';
 import { createRequestProofs, tokenKey } from '@supergraph/auth';
-import {
-  createGraphQLHttpServer,
-  createMetrics,
-  createRateLimiter,
-  currentRequestScope,
-  redisReady,
-  type Logger,
-  type RateLimit,
-  type RedisClient,
-  type RequestGate,
-} from '@supergraph/common';
+import { createGraphQLHttpServer, type RequestGate } from '@supergraph/http';
+import { createMetrics, currentRequestScope, type Logger } from '@supergraph/observability';
+import { createRateLimiter, redisReady, type RateLimit, type RedisClient } from '@supergraph/redis';
 import type { RouterContext } from './context.ts';
 import { corsPolicy } from './cors.ts';
 import { createRouterFormatError } from './format-router-error.ts';

@@ -1,7 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { Kind, parse, type SelectionNode } from 'graphql';
 import { PROOF_HEADER } from '@supergraph/auth';
-import type { Logger } from '@supergraph/common';
+import type { Logger } from '@supergraph/observability';
 import type { RouterContext } from './context.ts';
 import { READ_HEADER, SubgraphUnavailableError } from './subgraph-fetcher.ts';
 

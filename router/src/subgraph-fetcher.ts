@@ -11,7 +11,7 @@ import {
 } from 'cockatiel';
 import { Agent, request } from 'undici';
 import { PROOF_HEADER } from '@supergraph/auth';
-import { SpanKind, SpanStatusCode, spanHeaders, tracer } from '@supergraph/common';
+import { SpanKind, SpanStatusCode, spanHeaders, tracer } from '@supergraph/observability';
 
 /**
  * Set by the data source on requests that only read (the fetcher removes it before sending):

@@ -1,6 +1,6 @@
 import { watch, readFileSync, type FSWatcher } from 'node:fs';
 import type { SupergraphSdlHook } from '@apollo/gateway';
-import type { Logger } from '@supergraph/common';
+import type { Logger } from '@supergraph/observability';
 import { SUBGRAPH_NAMES, composeSupergraph, schemaFile } from './compose.ts';
 
 /** Production: the committed supergraph, as composed ahead of time. */

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { Logger } from '@supergraph/common';
+import type { Logger } from '@supergraph/observability';
 import type { RouterContext } from './context.ts';
 
 /**

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError } from '@supergraph/common';
+import { ConfigError } from '@supergraph/config';
 import { loadRouterConfig } from '../src/config.ts';
 
 const base = { DATA_DIR: mkdtempSync(path.join(tmpdir(), 'router-config-')) };

@@ -4,14 +4,10 @@
  */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import {
-  closeRedisClient,
-  closeServer,
-  createLogger,
-  createRedisClient,
-  listen,
-  type RedisTarget,
-} from '@supergraph/common';
+import type { RedisTarget } from '@supergraph/config';
+import { closeServer, listen } from '@supergraph/lifecycle';
+import { createLogger } from '@supergraph/observability';
+import { closeRedisClient, createRedisClient } from '@supergraph/redis';
 import { createOrdersClient } from '@supergraph/prisma/orders';
 import { createTasksClient } from '@supergraph/prisma/tasks';
 import { createUsersClient } from '@supergraph/prisma/users';

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ConfigError } from '@supergraph/common';
+import { ConfigError } from '@supergraph/config';
 import { Safelist } from '../src/persisted-queries/safelist.ts';
 import { seedProducts, startSystem, type System } from './harness.ts';
 

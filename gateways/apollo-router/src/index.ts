@@ -1,4 +1,5 @@
-import { closeServer, createLogger, listen, onShutdown, runMain } from '@supergraph/common';
+import { closeServer, listen, onShutdown, runMain } from '@supergraph/lifecycle';
+import { createLogger } from '@supergraph/observability';
 import { loadCoprocessorConfig } from './config.ts';
 import { createCoprocessor } from './create-coprocessor.ts';
 

@@ -25,7 +25,7 @@ import {
   viewerFromAuthorization,
   type Viewer,
 } from '@supergraph/auth';
-import { REQUEST_ID_HEADER, requestIdFrom } from '@supergraph/common';
+import { REQUEST_ID_HEADER, requestIdFrom } from '@supergraph/observability';
 import {
   MalformedPayloadError,
   Stage,

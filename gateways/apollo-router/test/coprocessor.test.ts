@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { PROOF_HEADER, issueToken, tokenKey, verifyProof } from '@supergraph/auth';
-import { closeServer, createLogger, listen } from '@supergraph/common';
+import { closeServer, listen } from '@supergraph/lifecycle';
+import { createLogger } from '@supergraph/observability';
 import {
   JWT_SECRET,
   SUBGRAPH_SECRET,

@@ -4,9 +4,8 @@
  * bearer token once, refuse a bad one with 401 before the body is read, and sign every
  * subgraph request with the router's proof.
  *
- * It imports `@supergraph/auth` alone, never `@supergraph/common`, which also loads Apollo
- * Server, pino, prom-client and ioredis (about 40 MB of RSS here) that Hive would carry
- * without using.
+ * It imports `@supergraph/auth` alone, none of the shared packages that load Apollo Server,
+ * pino, prom-client or ioredis (about 40 MB of RSS here) that Hive would carry without using.
  */
 import type { IncomingMessage } from 'node:http';
 import type { GatewayPlugin } from '@graphql-hive/gateway';

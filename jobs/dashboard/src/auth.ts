@@ -6,7 +6,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { InvalidTokenError, tokenKey, verifyToken } from '@supergraph/auth';
-import type { Logger } from '@supergraph/common';
+import type { Logger } from '@supergraph/observability';
 
 export type BasicCredentials = { user: string; password: string };
 

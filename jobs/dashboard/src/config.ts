@@ -7,7 +7,7 @@ import {
   queuePrefixFor,
   redisTarget,
   resolveSecret,
-} from '@supergraph/common';
+} from '@supergraph/config';
 import type { BasicCredentials } from './auth.ts';
 
 /** Shorter passwords fall to an online guessing run against a dashboard that can purge queues. */

@@ -1,4 +1,5 @@
-import { closeServer, createLogger, listen, onShutdown, runMain } from '@supergraph/common';
+import { closeServer, listen, onShutdown, runMain } from '@supergraph/lifecycle';
+import { createLogger } from '@supergraph/observability';
 import { QueueSet, closeConnection, producerConnection } from '@supergraph/queues';
 import { loadDashboardConfig } from './config.ts';
 import { redisReady } from './redis-ready.ts';

@@ -1,4 +1,5 @@
-import { redisReady as probe, type ReadyCheck, type RedisClient } from '@supergraph/common';
+import type { ReadyCheck } from '@supergraph/http';
+import { redisReady as probe, type RedisClient } from '@supergraph/redis';
 
 /**
  * Readiness of the dashboard's Redis: empty when it answers (PING, or a cluster's own state).

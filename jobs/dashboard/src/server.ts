@@ -7,13 +7,8 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import {
-  createMetrics,
-  serveOperational,
-  timeHttpRequest,
-  type Logger,
-  type ReadyCheck,
-} from '@supergraph/common';
+import { serveOperational, type ReadyCheck } from '@supergraph/http';
+import { createMetrics, timeHttpRequest, type Logger } from '@supergraph/observability';
 import { registerQueueDepth, type QueueSet } from '@supergraph/queues';
 import { createDashboardAuth, type BasicCredentials } from './auth.ts';
 

@@ -18,14 +18,9 @@ import {
   screenshot,
 } from '@supergraph/testing';
 import { issueToken, tokenKey, type Role } from '@supergraph/auth';
-import {
-  ConfigError,
-  closeServer,
-  createLogger,
-  listen,
-  redisTargetEnv,
-  type RedisTarget,
-} from '@supergraph/common';
+import { ConfigError, redisTargetEnv, type RedisTarget } from '@supergraph/config';
+import { closeServer, listen } from '@supergraph/lifecycle';
+import { createLogger } from '@supergraph/observability';
 import {
   QUEUE_NAMES,
   QUEUES,

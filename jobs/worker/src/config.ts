@@ -9,7 +9,7 @@ import {
   queuePrefixFor,
   redisTarget,
   resolveSecret,
-} from '@supergraph/common';
+} from '@supergraph/config';
 
 export const DEFAULT_MAIL_FROM = 'Supergraph Shop <no-reply@localhost>';
 

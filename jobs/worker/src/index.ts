@@ -1,11 +1,5 @@
-import {
-  closeServer,
-  createLogger,
-  listen,
-  onShutdown,
-  runMain,
-  startTracing,
-} from '@supergraph/common';
+import { closeServer, listen, onShutdown, runMain } from '@supergraph/lifecycle';
+import { createLogger, startTracing } from '@supergraph/observability';
 import { createOrdersClient } from '@supergraph/prisma/orders';
 import { createTasksClient } from '@supergraph/prisma/tasks';
 import { loadWorkerConfig } from './config.ts';

@@ -4,14 +4,8 @@
  * else over HTTP, so this is plain node:http.
  */
 import http, { type ServerResponse } from 'node:http';
-import {
-  sendJson,
-  serveOperational,
-  timeHttpRequest,
-  type Logger,
-  type Metrics,
-  type ReadyCheck,
-} from '@supergraph/common';
+import { sendJson, serveOperational, type ReadyCheck } from '@supergraph/http';
+import { timeHttpRequest, type Logger, type Metrics } from '@supergraph/observability';
 
 /** What {@link createOpsServer} needs; index.ts builds it from the worker. */
 export type OpsServerDeps = {

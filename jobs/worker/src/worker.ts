@@ -1,12 +1,7 @@
-import {
-  closeRedisClient,
-  createMetrics,
-  createRedisClient,
-  databaseReady,
-  redisReady,
-  type Logger,
-  type RedisTarget,
-} from '@supergraph/common';
+import type { RedisTarget } from '@supergraph/config';
+import { databaseReady } from '@supergraph/http';
+import { createMetrics, type Logger } from '@supergraph/observability';
+import { closeRedisClient, createRedisClient, redisReady } from '@supergraph/redis';
 import {
   createMailer,
   createUserDirectory,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, DEFAULT_DATABASE_URL } from '@supergraph/common';
+import { ConfigError, DEFAULT_DATABASE_URL } from '@supergraph/config';
 import { loadWorkerConfig as load } from '../src/config.ts';
 
 // Given, so that loading never generates a dev secret into .data/.

@@ -8,15 +8,14 @@ import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
 import {
   SERVICES,
-  createLogger,
   databaseUrlVariable,
   isClusterTarget,
   loadDatabaseUrls,
   redisTargetEnv,
   type DatabaseUrls,
-  type Logger,
   type RedisTarget,
-} from '@supergraph/common';
+} from '@supergraph/config';
+import { createLogger, type Logger } from '@supergraph/observability';
 import { createOrdersClient } from '@supergraph/prisma/orders';
 import { seedDatabase } from '@supergraph/prisma/seed';
 import { createTasksClient } from '@supergraph/prisma/tasks';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PassThrough } from 'node:stream';
-import { createLogger } from '@supergraph/common';
+import { createLogger } from '@supergraph/observability';
 import {
   collectSpans,
   SmtpSink,

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { closeServer, createLogger, listen } from '@supergraph/common';
+import { closeServer, listen } from '@supergraph/lifecycle';
+import { createLogger } from '@supergraph/observability';
 import { DEPTH_STATES, QUEUE_NAMES, QUEUES } from '@supergraph/queues';
 import { metricSample, PrivateRedis, SmtpSink, waitUntil } from '@supergraph/testing';
 import { createOpsServer } from '../src/ops-server.ts';

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import type { RedisClient } from '@supergraph/common';
+import type { RedisClient } from '@supergraph/redis';
 import {
   QUEUE_NAMES,
   QUEUES,

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SERVICES } from '@supergraph/common';
+import { SERVICES } from '@supergraph/config';
 import { SmtpSink, freePort, waitUntil } from '@supergraph/testing';
 import pg from 'pg';
 import {

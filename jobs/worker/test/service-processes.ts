@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
-import { SERVICES, type Service } from '@supergraph/common';
+import { SERVICES, type Service } from '@supergraph/config';
 import { JWT_SECRET, SUBGRAPH_SECRET } from '@supergraph/router/testing';
 import { freePort, waitUntil } from '@supergraph/testing';
 

@@ -9,3 +9,4 @@ export * from './client-ip.ts';
 export * from './subgraph-proof.ts';
 export * from './tokens.ts';
 export * from './viewer.ts';
+export * from './password-hash.ts';

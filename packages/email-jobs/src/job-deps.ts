@@ -1,4 +1,4 @@
-import type { Logger } from '@supergraph/common';
+import type { Logger } from '@supergraph/observability';
 import type { Mailer, UserDirectory } from '@supergraph/mail';
 
 /** What a service's job processors get from the worker: its own client and the mail tools. */

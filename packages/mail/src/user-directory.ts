@@ -1,11 +1,7 @@
 import DataLoader from 'dataloader';
 import { createProof, PROOF_HEADER } from '@supergraph/auth';
-import {
-  REQUEST_ID_HEADER,
-  currentRequestScope,
-  SERVICE_VIEWER,
-  traceHeaders,
-} from '@supergraph/common';
+import { SERVICE_VIEWER } from '@supergraph/common';
+import { REQUEST_ID_HEADER, currentRequestScope, traceHeaders } from '@supergraph/observability';
 
 export type Recipient = { id: string; name: string; email: string };
 

@@ -1,10 +1,10 @@
 import type { RedisOptions } from 'ioredis';
+import type { RedisTarget } from '@supergraph/config';
 import {
   connectRedis,
   redisRetryStrategy as retryStrategy,
   type RedisClient,
-  type RedisTarget,
-} from '@supergraph/common';
+} from '@supergraph/redis';
 
 /**
  * For producers: a command fails at once while Redis is unreachable instead of waiting in
@@ -36,4 +36,4 @@ export function workerConnection(redis: RedisTarget, options: RedisOptions = {})
 }
 
 /** Closes a connection now, whether or not it is connected. */
-export { closeRedisClient as closeConnection } from '@supergraph/common';
+export { closeRedisClient as closeConnection } from '@supergraph/redis';

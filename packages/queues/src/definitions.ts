@@ -1,4 +1,4 @@
-import { currentRequestScope, traceHeaders } from '@supergraph/common';
+import { currentRequestScope, traceHeaders } from '@supergraph/observability';
 
 /**
  * Every queue of the system, its jobs and their payloads. Payloads carry ids, never secrets or

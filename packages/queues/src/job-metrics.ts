@@ -3,7 +3,7 @@
  * runs, and the depth of every queue, read from Redis when a scrape asks for it.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { Logger } from '@supergraph/common';
+import type { Logger } from '@supergraph/observability';
 import type { QueueName } from './definitions.ts';
 import type { QueueSet } from './queue-set.ts';
 

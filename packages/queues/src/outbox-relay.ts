@@ -1,4 +1,4 @@
-import type { Logger } from '@supergraph/common';
+import type { Logger } from '@supergraph/observability';
 import type { OutboxEntry } from './definitions.ts';
 import type { QueueSet } from './queue-set.ts';
 

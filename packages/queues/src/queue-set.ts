@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import type { RedisClient } from '@supergraph/common';
+import type { RedisClient } from '@supergraph/redis';
 import { QUEUE_NAMES, type QueueName } from './definitions.ts';
 import { DEFAULT_POLICY, jobOptions, type JobPolicy } from './job-options.ts';
 

@@ -1,4 +1,5 @@
 import { Worker, type Job, type MinimalJob } from 'bullmq';
+import type { RedisTarget } from '@supergraph/config';
 import {
   SpanKind,
   extractTraceContext,
@@ -6,9 +7,8 @@ import {
   tracer,
   withRequestScope,
   type Logger,
-  type RedisClient,
-  type RedisTarget,
-} from '@supergraph/common';
+} from '@supergraph/observability';
+import type { RedisClient } from '@supergraph/redis';
 import { JITTERED, jitteredDelay } from './backoff.ts';
 import { closeConnection, workerConnection } from './connection.ts';
 import type { JobData, JobName, JobOrigin, QueueName } from './definitions.ts';

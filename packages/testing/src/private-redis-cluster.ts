@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { RedisClusterTarget } from '@supergraph/common';
+import type { RedisClusterTarget } from '@supergraph/config';
 import { freePort, waitUntil } from './free-port.ts';
 import { spawnRedisServer, stopRedisServer } from './redis-server.ts';
 

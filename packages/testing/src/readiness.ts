@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { closeServer, listen } from '@supergraph/common';
+import { closeServer, listen } from '@supergraph/lifecycle';
 
 export type Readiness = {
   status: number;

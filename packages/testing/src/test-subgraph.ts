@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
-import { closeServer, createLogger, listen, type Logger } from '@supergraph/common';
+import { closeServer, listen } from '@supergraph/lifecycle';
+import { createLogger, type Logger } from '@supergraph/observability';
 import { createTestDatabase } from './test-database.ts';
 
 /** What a subgraph's createServer needs besides its database. */

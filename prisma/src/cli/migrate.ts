@@ -1,4 +1,4 @@
-import { runMain } from '@supergraph/common';
+import { runMain } from '@supergraph/lifecycle';
 import { databaseUrlsFromEnv } from '../database-url.ts';
 import { migrateDatabases } from '../migrate.ts';
 

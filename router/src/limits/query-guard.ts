@@ -1,6 +1,6 @@
 import { GraphQLError, Lexer, Source, TokenKind, parse } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import type { RequestGate } from '@supergraph/common';
+import type { RequestGate } from '@supergraph/http';
 import { measureDocument, type OperationShape } from './measure-operation.ts';
 import { LimitCode, type OperationLimits } from './operation-limits.ts';
 

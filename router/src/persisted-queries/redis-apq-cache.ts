@@ -1,4 +1,5 @@
-import type { Logger, RedisClient } from '@supergraph/common';
+import type { Logger } from '@supergraph/observability';
+import type { RedisClient } from '@supergraph/redis';
 
 /** Options for {@link RedisApqCache}. */
 export type RedisApqCacheOptions = {

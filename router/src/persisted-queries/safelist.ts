@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse, stripIgnoredCharacters } from 'graphql';
-import { ConfigError, type GraphQLParams, type RequestGate } from '@supergraph/common';
+import { ConfigError } from '@supergraph/config';
+import type { GraphQLParams, RequestGate } from '@supergraph/http';
 
 type ManifestOperation = { id?: unknown; body?: unknown };
 

@@ -1,4 +1,4 @@
-import { runSubgraph } from '@supergraph/common';
+import { runSubgraph } from '@supergraph/subgraph';
 import { createOrdersClient } from '@supergraph/prisma/orders';
 import { createServer } from './server.ts';
 

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createOperationLabeler, statementKind } from '@supergraph/common';
+import { createOperationLabeler, statementKind } from '@supergraph/observability';
 import type { Product } from '@supergraph/prisma/orders';
 import { metricSamples } from '@supergraph/testing';
 import { customer, placeOrder, seedProducts, startOrders, type Harness } from './harness.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { createLogger } from '@supergraph/common';
+import { createLogger } from '@supergraph/observability';
 import type { MailMessage, Mailer, Recipient } from '@supergraph/mail';
 import type { Product } from '@supergraph/prisma/orders';
 import {

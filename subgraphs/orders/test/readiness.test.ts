@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { createLogger, databaseReady } from '@supergraph/common';
+import { databaseReady } from '@supergraph/http';
+import { createLogger } from '@supergraph/observability';
 import { createOrdersClient, type PrismaClient } from '@supergraph/prisma/orders';
 import { freePort, readinessOf, testServerUrl, type Readiness } from '@supergraph/testing';
 import { createServer } from '../src/server.ts';

@@ -1,4 +1,4 @@
-import { runSubgraph } from '@supergraph/common';
+import { runSubgraph } from '@supergraph/subgraph';
 import { createTasksClient } from '@supergraph/prisma/tasks';
 import { createServer } from './server.ts';
 

@@ -1,4 +1,6 @@
-import { createSubgraph, databaseReady, type Logger } from '@supergraph/common';
+import { databaseReady } from '@supergraph/http';
+import { createSubgraph } from '@supergraph/subgraph';
+import type { Logger } from '@supergraph/observability';
 import { databaseInstruments, type PrismaClient } from '@supergraph/prisma/tasks';
 import { createContext, type Context } from './context.ts';
 import { resolvers } from './resolvers/index.ts';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { createLogger, type Role, type Viewer } from '@supergraph/common';
+import type { Role, Viewer } from '@supergraph/common';
+import { createLogger } from '@supergraph/observability';
 import { createTasksClient, type OutboxMessage, type PrismaClient } from '@supergraph/prisma/tasks';
 import {
   asRouter,

@@ -1,4 +1,4 @@
-import { env, loadConfig, redisTarget } from '@supergraph/common';
+import { env, loadConfig, redisTarget } from '@supergraph/config';
 import type { LoginLimits } from './login-throttle.ts';
 
 /**

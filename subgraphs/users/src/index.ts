@@ -1,4 +1,5 @@
-import { closeRedisClient, createRedisClient, runSubgraph } from '@supergraph/common';
+import { runSubgraph } from '@supergraph/subgraph';
+import { closeRedisClient, createRedisClient } from '@supergraph/redis';
 import { createUsersClient } from '@supergraph/prisma/users';
 import { loadUsersConfig } from './config.ts';
 import { createServer } from './server.ts';

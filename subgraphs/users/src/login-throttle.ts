@@ -6,12 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
-import {
-  createRateLimiter,
-  rateLimited,
-  type RateLimitDecision,
-  type RedisClient,
-} from '@supergraph/common';
+import { rateLimited } from '@supergraph/common';
+import { createRateLimiter, type RateLimitDecision, type RedisClient } from '@supergraph/redis';
 
 /** How much each window allows. */
 export type LoginLimits = {

@@ -1,11 +1,8 @@
 import { tokenKey } from '@supergraph/auth';
-import {
-  createSubgraph,
-  databaseReady,
-  redisReady,
-  type Logger,
-  type RedisClient,
-} from '@supergraph/common';
+import { databaseReady } from '@supergraph/http';
+import { createSubgraph } from '@supergraph/subgraph';
+import type { Logger } from '@supergraph/observability';
+import { redisReady, type RedisClient } from '@supergraph/redis';
 import { databaseInstruments, type PrismaClient } from '@supergraph/prisma/users';
 import { createContext, type Context } from './context.ts';
 import { createLoginThrottle, type LoginLimits } from './login-throttle.ts';

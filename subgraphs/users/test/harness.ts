@@ -5,7 +5,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import assert from 'node:assert/strict';
-import { closeRedisClient, createRedisClient, type RedisTarget } from '@supergraph/common';
+import type { RedisTarget } from '@supergraph/config';
+import { closeRedisClient, createRedisClient } from '@supergraph/redis';
 import { createUsersClient } from '@supergraph/prisma/users';
 import { asRouter, postGraphQL, startTestSubgraph } from '@supergraph/testing';
 import type { LoginLimits } from '../src/login-throttle.ts';

@@ -5,12 +5,8 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
-import {
-  closeRedisClient,
-  createLogger,
-  createRedisClient,
-  type RedisClient,
-} from '@supergraph/common';
+import { createLogger } from '@supergraph/observability';
+import { closeRedisClient, createRedisClient, type RedisClient } from '@supergraph/redis';
 import { createUsersClient } from '@supergraph/prisma/users';
 import { createTestDatabase, freePort, readinessOf } from '@supergraph/testing';
 import { createServer } from '../src/server.ts';

@@ -1,4 +1,5 @@
-import { isUuid, type Logger } from '@supergraph/common';
+import { isUuid } from '@supergraph/common';
+import type { Logger } from '@supergraph/observability';
 import type { PrismaClient } from '@supergraph/prisma/tasks';
 import { UnrecoverableError, type OrderEvent, type QueueHandlers } from '@supergraph/queues';
 import { FulfilmentRepository } from '../data/fulfilment-repository.ts';

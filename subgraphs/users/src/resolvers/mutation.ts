@@ -1,12 +1,5 @@
-import { issueToken } from '@supergraph/auth';
-import {
-  badUserInput,
-  dummyPasswordHash,
-  hashPassword,
-  requireViewer,
-  unauthenticated,
-  verifyPassword,
-} from '@supergraph/common';
+import { issueToken, dummyPasswordHash, hashPassword, verifyPassword } from '@supergraph/auth';
+import { badUserInput, requireViewer, unauthenticated } from '@supergraph/common';
 import type { Context } from '../context.ts';
 import type { User, UserChanges } from '../data/user-repository.ts';
 import type { MutationResolvers } from '../generated/resolvers-types.ts';

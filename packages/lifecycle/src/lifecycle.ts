@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError } from './config.ts';
-import type { Logger } from './logger.ts';
+import { ConfigError } from '@supergraph/config';
+import type { Logger } from '@supergraph/observability';
 
 export function listen(server: Server, port: number, host?: string): Promise<number> {
   return new Promise((resolve, reject) => {

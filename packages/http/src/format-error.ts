@@ -1,7 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { PUBLIC_CODES } from './errors.ts';
-import type { Logger } from './logger.ts';
+import { PUBLIC_CODES } from '@supergraph/common';
+import type { Logger } from '@supergraph/observability';
 
 /**
  * Errors a client may see keep their message and code; anything else is logged with its stack

@@ -7,19 +7,26 @@ import {
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { PROOF_HEADER, verifyProof } from '@supergraph/auth';
 import type { DocumentNode } from 'graphql';
-import { databaseMetricsPlugin, type DatabaseInstruments } from './database-metrics.ts';
-import { createFormatError } from './format-error.ts';
-import { createGraphQLHttpServer, type ReadyCheck } from './http-server.ts';
-import type { Logger } from './logger.ts';
-import { createMetrics, operationMetricsPlugin } from './metrics.ts';
-import { nulCharacterPlugin } from './nul-character-plugin.ts';
+import {
+  databaseMetricsPlugin,
+  type DatabaseInstruments,
+  createMetrics,
+  operationMetricsPlugin,
+} from '@supergraph/observability';
+import {
+  createFormatError,
+  createGraphQLHttpServer,
+  nulCharacterPlugin,
+  type ReadyCheck,
+} from '@supergraph/http';
+import type { Logger } from '@supergraph/observability';
 import {
   createResolverHistogram,
   resolverMetricsPlugin,
   withReferenceTiming,
 } from './resolver-metrics-plugin.ts';
 import type { SubgraphResolvers } from './subgraph-resolvers.ts';
-import type { Viewer } from './viewer.ts';
+import type { Viewer } from '@supergraph/auth';
 
 /** What the router's proof says about one request. */
 export type ProvenRequest = {

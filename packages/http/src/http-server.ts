@@ -6,10 +6,18 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { context, trace } from '@opentelemetry/api';
-import type { Logger } from './logger.ts';
-import { timeHttpRequest, type Metrics } from './metrics.ts';
-import { REQUEST_ID_HEADER, requestIdFrom, withRequestScope } from './request-context.ts';
-import { SpanKind, SpanStatusCode, extractTraceContext, tracer } from './tracing.ts';
+import type { Logger } from '@supergraph/observability';
+import {
+  timeHttpRequest,
+  type Metrics,
+  REQUEST_ID_HEADER,
+  requestIdFrom,
+  withRequestScope,
+  SpanKind,
+  SpanStatusCode,
+  extractTraceContext,
+  tracer,
+} from '@supergraph/observability';
 
 export type ReadyCheck = () => Promise<Record<string, string>>;
 

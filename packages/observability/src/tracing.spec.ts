@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { trace } from '@opentelemetry/api';
-import { ConfigError } from './config.ts';
+import { ConfigError } from '@supergraph/config';
 import { startTracing, traceHeaders } from './tracing.ts';
 
 describe('startTracing', () => {

@@ -22,7 +22,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
-import { ConfigError } from './config.ts';
+import { ConfigError } from '@supergraph/config';
 
 export { SpanKind, SpanStatusCode, type Context, type Span };
 

@@ -6,8 +6,8 @@
  * caller falls back or refuses by itself.
  */
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
-import type { Logger } from './logger.ts';
-import { isClusterTarget, type RedisTarget } from './redis-target.ts';
+import type { Logger } from '@supergraph/observability';
+import { isClusterTarget, type RedisTarget } from '@supergraph/config';
 
 export type { Redis };
 
