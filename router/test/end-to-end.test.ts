@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createUsersClient } from '@supergraph/prisma/users';
 import { errorCodes, postGraphQL } from '@supergraph/testing';
-import { seedProducts, startSystem, type System } from './harness.ts';
+import { seedProducts, signUp, startSystem, type Auth, type System } from './harness.ts';
 
 let system: System;
 let productIds: string[];
@@ -13,27 +13,7 @@ before(async () => {
 });
 after(() => system.stop());
 
-type Auth = { token: string; user: { id: string } };
 const bearer = (auth: Auth) => ({ authorization: `Bearer ${auth.token}` });
-
-async function signUp(email: string, name: string): Promise<Auth> {
-  const res = await postGraphQL<{ signUp: Auth }>(
-    system.url,
-    /* GraphQL */ `
-      mutation ($input: SignUpInput!) {
-        signUp(input: $input) {
-          token
-          user {
-            id
-          }
-        }
-      }
-    `,
-    { variables: { input: { name, email, password: 'a long enough password' } } },
-  );
-  assert.equal(res.errors, undefined, JSON.stringify(res.errors));
-  return res.data!.signUp;
-}
 
 async function placeOrder(auth: Auth, quantity = 2) {
   const res = await postGraphQL<{ placeOrder: { id: string; totalCents: number } }>(
@@ -145,7 +125,7 @@ type Dashboard = {
 
 describe('the supergraph through the router', () => {
   it('signs up, places an order, creates a task for it and reads it all back across three subgraphs', async () => {
-    const ada = await signUp('ada@example.com', 'Ada');
+    const ada = await signUp(system, 'ada@example.com', 'Ada');
     const order = await placeOrder(ada);
     assert.equal(order.totalCents, 2 * 1250 + 2000);
     await createTask(ada, 'Check the delivery', order.id);
@@ -178,8 +158,8 @@ describe('the supergraph through the router', () => {
   });
 
   it('never shows one customer the orders or tasks of another', async () => {
-    const owner = await signUp('owner@example.com', 'Owner');
-    const other = await signUp('other@example.com', 'Other');
+    const owner = await signUp(system, 'owner@example.com', 'Owner');
+    const other = await signUp(system, 'other@example.com', 'Other');
     const order = await placeOrder(owner);
     const task = await createTask(owner, 'Private', order.id);
 
@@ -279,7 +259,7 @@ describe('the supergraph through the router', () => {
   });
 
   it('reports bad input with BAD_USER_INPUT and the field, never a stack trace', async () => {
-    const auth = await signUp('input@example.com', 'Input');
+    const auth = await signUp(system, 'input@example.com', 'Input');
     const res = await postGraphQL(
       system.url,
       /* GraphQL */ `
@@ -308,10 +288,10 @@ describe('the supergraph through the router', () => {
   });
 
   it('shows staff every order with its customer and tasks', async () => {
-    const customer = await signUp('shopper@example.com', 'Shopper');
+    const customer = await signUp(system, 'shopper@example.com', 'Shopper');
     const order = await placeOrder(customer, 1);
     await createTask(customer, 'Shopper note', order.id);
-    const clerk = await signUp('clerk@example.com', 'Clerk');
+    const clerk = await signUp(system, 'clerk@example.com', 'Clerk');
     // Roles are granted by an operator, not through the API.
     const users = createUsersClient({ databaseUrl: system.databaseUrl, poolSize: 1 });
     await users.user.update({ where: { id: clerk.user.id }, data: { role: 'STAFF' } });

@@ -2,6 +2,7 @@
  * The whole system in one process, on real Postgres and real HTTP: the three subgraphs and the
  * router, each on a free port, serving the committed supergraph.
  */
+import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { RedisTarget } from '@supergraph/config';
@@ -14,7 +15,7 @@ import { createUsersClient } from '@supergraph/prisma/users';
 import { createServer as createOrders } from '@supergraph/orders/server';
 import { createServer as createTasks } from '@supergraph/tasks/server';
 import { createServer as createUsers } from '@supergraph/users/server';
-import { createTestDatabase } from '@supergraph/testing';
+import { createTestDatabase, postGraphQL } from '@supergraph/testing';
 import { SUPERGRAPH_FILE } from '../src/compose.ts';
 import { DEFAULT_LIMITS, type OperationLimits } from '../src/limits/operation-limits.ts';
 import { createServer as createRouter, type PersistedQueries } from '../src/server.ts';
@@ -192,4 +193,27 @@ export async function seedProducts(system: System): Promise<string[]> {
     ),
   );
   return rows.map((row) => row.id);
+}
+
+/** A signed-up customer: the token to send and the new account's id. */
+export type Auth = { token: string; user: { id: string } };
+
+/** Signs a customer up through the router. */
+export async function signUp(system: System, email: string, name: string): Promise<Auth> {
+  const res = await postGraphQL<{ signUp: Auth }>(
+    system.url,
+    /* GraphQL */ `
+      mutation ($input: SignUpInput!) {
+        signUp(input: $input) {
+          token
+          user {
+            id
+          }
+        }
+      }
+    `,
+    { variables: { input: { name, email, password: 'a long enough password' } } },
+  );
+  assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+  return res.data!.signUp;
 }

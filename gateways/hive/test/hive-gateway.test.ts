@@ -12,12 +12,12 @@ import {
   SUBGRAPH_SECRET,
   SUPERGRAPH_FILE,
   seedProducts,
+  signUp,
   startSystem,
+  type Auth,
   type System,
 } from '@supergraph/router/testing';
 import { startHiveGateway, type HiveGateway } from '../src/start-hive-gateway.ts';
-
-type Auth = { token: string; user: { id: string } };
 
 let system: System;
 let hiveStarting: Promise<HiveGateway> | undefined;
@@ -25,25 +25,6 @@ let hive: HiveGateway;
 let ada: Auth;
 let bob: Auth;
 let order: { id: string };
-
-async function signUp(email: string, name: string): Promise<Auth> {
-  const res = await postGraphQL<{ signUp: Auth }>(
-    system.url,
-    /* GraphQL */ `
-      mutation ($input: SignUpInput!) {
-        signUp(input: $input) {
-          token
-          user {
-            id
-          }
-        }
-      }
-    `,
-    { variables: { input: { name, email, password: 'a long enough password' } } },
-  );
-  assert.equal(res.errors, undefined, JSON.stringify(res.errors));
-  return res.data!.signUp;
-}
 
 // Writes go through our router only, so that both gateways then read the same rows.
 before(
@@ -60,8 +41,8 @@ before(
       startTimeoutMs: 60_000,
     });
     const productIds = await seedProducts(system);
-    ada = await signUp('ada@example.com', 'Ada');
-    bob = await signUp('bob@example.com', 'Bob');
+    ada = await signUp(system, 'ada@example.com', 'Ada');
+    bob = await signUp(system, 'bob@example.com', 'Bob');
     const placed = await postGraphQL<{ placeOrder: { id: string } }>(
       system.url,
       /* GraphQL */ `
