@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
+import { freePort, waitUntil } from '@supergraph/testing';
 
 const SUPERVISOR = path.resolve(import.meta.dirname, 'dev-service.ts');
 
@@ -20,29 +20,30 @@ createServer((_req, res) => res.end(String(process.pid))).listen(Number(process.
 process.on('SIGTERM', () => process.exit(0));
 `;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  assert.ok(address && typeof address === 'object');
-  return address.port;
+/** The pid of the process answering on the port, once one other than `not` answers. */
+function servingPid(port: number, not?: number, timeoutMs = 20_000): Promise<number> {
+  return waitUntil(
+    async () => {
+      try {
+        const pid = Number(await (await fetch(`http://127.0.0.1:${port}/`)).text());
+        return pid !== not ? pid : null;
+      } catch {
+        // Not (yet) listening.
+        return null;
+      }
+    },
+    { timeoutMs, intervalMs: 100, what: `a new process answering on ${port}` },
+  );
 }
 
-/** The pid of the process answering on the port, once one answers. */
-async function servingPid(port: number, not?: number, timeoutMs = 20_000): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const pid = Number(await (await fetch(`http://127.0.0.1:${port}/`)).text());
-      if (pid !== not) return pid;
-    } catch {
-      // Not (yet) listening.
-    }
-    assert.ok(Date.now() < deadline, `nothing new answered on ${port} within ${timeoutMs} ms`);
-    await sleep(100);
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
-}
+};
 
 describe('the dev supervisor', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'dev-service-'));
@@ -103,15 +104,11 @@ describe('the dev supervisor', () => {
     });
     const child = await servingPid(port2);
     parent.kill('SIGKILL');
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
-      try {
-        process.kill(child, 0);
-        await sleep(100);
-      } catch {
-        break;
-      }
-    }
+    await waitUntil(() => !alive(child), {
+      timeoutMs: 10_000,
+      intervalMs: 100,
+      what: 'the process to stop with its supervisor',
+    });
     assert.throws(() => process.kill(child, 0), /ESRCH/, 'the process outlived its supervisor');
     await assert.rejects(fetch(`http://127.0.0.1:${port2}/`));
   });
