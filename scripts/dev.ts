@@ -95,7 +95,8 @@ async function main() {
   const seeded = await seedDatabase(databaseUrls);
   console.log(`• demo data present: ${JSON.stringify(seeded)}`);
 
-  const turbo: ChildProcess = spawn(turboBin, ['run', 'dev', ...process.argv.slice(2)], {
+  // --only: generate ran above, so turbo need not replay it before every dev task.
+  const turbo: ChildProcess = spawn(turboBin, ['run', 'dev', '--only', ...process.argv.slice(2)], {
     stdio: 'inherit',
     env: {
       ...process.env,

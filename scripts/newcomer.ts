@@ -135,6 +135,8 @@ async function status(url: string): Promise<number> {
   }
 }
 
+// Not @supergraph/testing's waitUntil: that package loads the Prisma clients, and this check
+// runs before anything is generated.
 async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
