@@ -2,19 +2,12 @@
  * The offline explorer at `/graphiql` (dev only): GraphiQL as bundled into `explorer/dist/`
  * by `src/cli/bundle-explorer.ts`, so exploring works without reaching any CDN.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { existsSync } from 'node:fs';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
 import path from 'node:path';
 
 const DEFAULT_BUNDLE_DIR = path.resolve(import.meta.dirname, '..', 'explorer', 'dist');
-
-const TYPES: Record<string, string> = {
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.ttf': 'font/ttf',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-};
 
 const PAGE = /* HTML */ `<!doctype html>
   <html lang="en">
@@ -52,32 +45,22 @@ const MISSING = /* HTML */ `<!doctype html>
     </body>
   </html>`;
 
-type Route = (req: IncomingMessage, res: ServerResponse) => void;
-
-/** Routes for the page and every bundled file, read from disk once each. */
-export function createGraphiqlRoutes(bundleDir = DEFAULT_BUNDLE_DIR): Record<string, Route> {
-  const send = (res: ServerResponse, status: number, type: string, body: string | Buffer) => {
-    res.writeHead(status, {
-      'content-type': type,
-      // The bundle's names stay the same across rebuilds: a browser revalidates every load.
-      'cache-control': 'no-cache',
-    });
-    res.end(body);
-  };
+/** Serves the page and every bundled file; a page that says so when the bundle is missing. */
+export function graphiqlRoutes(app: FastifyInstance, bundleDir = DEFAULT_BUNDLE_DIR): void {
   if (!existsSync(path.join(bundleDir, 'graphiql.js'))) {
-    return { '/graphiql': (_req, res) => send(res, 503, 'text/html; charset=utf-8', MISSING) };
+    app.get('/graphiql', (_request, reply) =>
+      reply.code(503).type('text/html; charset=utf-8').send(MISSING),
+    );
+    return;
   }
-  const routes: Record<string, Route> = {
-    '/graphiql': (_req, res) => send(res, 200, 'text/html; charset=utf-8', PAGE),
-  };
-  for (const file of readdirSync(bundleDir)) {
-    const type = TYPES[path.extname(file)];
-    if (!type) continue;
-    let body: Buffer | undefined;
-    routes[`/graphiql/${file}`] = (_req, res) => {
-      body ??= readFileSync(path.join(bundleDir, file));
-      send(res, 200, type, body);
-    };
-  }
-  return routes;
+  app.get('/graphiql', (_request, reply) =>
+    reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(PAGE),
+  );
+  void app.register(fastifyStatic, {
+    root: bundleDir,
+    prefix: '/graphiql/',
+    // The bundle's names stay the same across rebuilds: a browser revalidates every load.
+    cacheControl: false,
+    setHeaders: (reply) => reply.header('cache-control', 'no-cache'),
+  });
 }

@@ -4,7 +4,6 @@ import { clientIp, unauthenticatedAnswer, type TokenKey, type Viewer } from '@su
 import type { RequestGate } from '@supergraph/http';
 import type { RateLimiter } from '@supergraph/redis';
 import { viewerFromRequest } from './auth.ts';
-import { isPreflighted } from './csrf.ts';
 
 /** Who is asking, as established by the gate. */
 export type Caller = { viewer: Viewer | null; clientIp: string };
@@ -18,26 +17,15 @@ export type RequestGateOptions = {
   trustedProxyHops: number;
 };
 
-const EXECUTES = /[?&](query|extensions)=/;
-
 /**
- * What every GraphQL request passes before its body is read: CSRF prevention, the bearer
- * token, and the caller's request budget. Budgets are per account for signed-in callers and
+ * What every GraphQL request passes before its body is read: the bearer token, and the
+ * caller's request budget. Budgets are per account for signed-in callers and
  * per address otherwise, so one busy office behind a NAT does not starve a signed-in user.
  */
 export function createRequestGate(options: RequestGateOptions) {
   const callers = new WeakMap<IncomingMessage, Caller>();
 
   async function gate(req: IncomingMessage): Promise<RequestGate> {
-    if (req.method === 'GET' && EXECUTES.test(req.url ?? '') && !isPreflighted(req)) {
-      return {
-        ok: false,
-        status: 400,
-        code: 'CSRF_PREVENTED',
-        message:
-          'GET requests that run an operation need a `content-type: application/json` or an `apollo-require-preflight: true` header.',
-      };
-    }
     const ip = clientIp(req, options.trustedProxyHops);
     let viewer: Viewer | null = null;
     let refusal: GraphQLError | undefined;

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { ApolloGateway, type SupergraphSdlHook } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { CircuitState } from 'cockatiel';
@@ -7,13 +6,13 @@ import {
   ApolloServerPluginInlineTraceDisabled,
 } from '@apollo/server/plugin/disabled';
 import { createRequestProofs, tokenKey } from '@supergraph/auth';
-import { createGraphQLHttpServer, type RequestGate } from '@supergraph/http';
+import { createEdge, graphqlRoute, type RequestGate } from '@supergraph/http';
 import { createMetrics, currentRequestScope, type Logger } from '@supergraph/observability';
 import { createRateLimiter, redisReady, type RateLimit, type RedisClient } from '@supergraph/redis';
 import type { RouterContext } from './context.ts';
 import { corsPolicy } from './cors.ts';
 import { createRouterFormatError } from './format-router-error.ts';
-import { createGraphiqlRoutes } from './graphiql.ts';
+import { graphiqlRoutes } from './graphiql.ts';
 import { landingPageWithOfflineExplorer } from './landing-page.ts';
 import { costLimitPlugin } from './limits/cost-limit-plugin.ts';
 import type { OperationLimits } from './limits/operation-limits.ts';
@@ -108,8 +107,9 @@ export async function createServer(deps: RouterDeps) {
     hideSchemaDetailsFromClientErrors: production,
     includeStacktraceInErrorResponses: false,
     formatError: createRouterFormatError(logger, production),
-    // The HTTP front refuses non-JSON bodies and simple GETs itself, with its own code.
-    csrfPrevention: false,
+    // Apollo's CSRF prevention: an operation needs a JSON content type or a preflight header,
+    // neither of which a browser sends cross-site without asking first.
+    csrfPrevention: true,
     // index.ts owns shutdown: Apollo's own handler would re-raise the signal and end the
     // process before in-flight requests finish and Redis is closed.
     stopOnTerminationSignals: false,
@@ -146,26 +146,11 @@ export async function createServer(deps: RouterDeps) {
   const queryGuard = createQueryGuard(deps.limits);
   const safelist = persistedQueries.mode === 'safelist' ? persistedQueries.safelist : null;
 
-  const http = createGraphQLHttpServer<RouterContext>({
-    service: 'router',
-    accessLogLevel: 'info',
-    apollo,
+  const app = createEdge({
     logger,
     metrics,
     maxBodyBytes: deps.maxBodyBytes,
     cors: corsPolicy(production, deps.corsOrigins),
-    routes: production ? {} : createGraphiqlRoutes(),
-    gate: requestGate.gate,
-    inspect(params): RequestGate {
-      const listed = safelist?.check(params);
-      if (listed && !listed.ok) return listed;
-      return params.query === undefined ? { ok: true } : queryGuard.check(params.query);
-    },
-    context: async (req) => ({
-      ...requestGate.caller(req),
-      // Set by the HTTP front, which made it or took the client's.
-      requestId: currentRequestScope()?.requestId ?? randomUUID(),
-    }),
     ready: async () => {
       const failures: Record<string, string> = {};
       await Promise.all([
@@ -182,10 +167,32 @@ export async function createServer(deps: RouterDeps) {
       return failures;
     },
   });
+  graphqlRoute<RouterContext>(app, {
+    service: 'router',
+    accessLogLevel: 'info',
+    apollo,
+    logger,
+    gate: (request) => requestGate.gate(request.raw),
+    inspect(params): RequestGate {
+      const listed = safelist?.check(params);
+      if (listed && !listed.ok) return listed;
+      return params.query === undefined ? { ok: true } : queryGuard.check(params.query);
+    },
+    context: async (request) => ({
+      ...requestGate.caller(request.raw),
+      // Set by the edge, which made it or took the client's.
+      requestId: currentRequestScope()?.requestId ?? request.id,
+    }),
+  });
+  if (!production) graphiqlRoutes(app);
+  await app.ready();
+
   return {
     apollo,
     gateway,
-    http,
+    app,
+    /** The Node server the edge answers on, for `listen` and a bounded close. */
+    http: app.server,
     metrics,
     /** Stops the router after its HTTP server has closed: Apollo, then the subgraph pool. */
     async stop() {

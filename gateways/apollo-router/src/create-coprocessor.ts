@@ -1,18 +1,14 @@
 /**
  * The coprocessor that lets Apollo Router stand in for our router: Apollo Router cannot sign
  * the proof our subgraphs require, so it calls this service at each stage of a request (see
- * stages.ts and router.yaml beside this folder). Plain node:http: it serves one JSON endpoint and the
- * operational ones every process answers.
+ * stages.ts and router.yaml beside this folder). It stands on the same HTTP edge as every
+ * other process, so that logs, request ids, body limits and the operational endpoints behave
+ * alike everywhere, but answers errors in its own `{ error: message }` shape.
  */
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import { Counter } from 'prom-client';
-import { BodyTooLargeError, readBody, sendJson, serveOperational } from '@supergraph/http';
-import {
-  createMetrics,
-  timeHttpRequest,
-  type Logger,
-  type Metrics,
-} from '@supergraph/observability';
+import { createEdge, type FastifyInstance } from '@supergraph/http';
+import { createMetrics, type Logger, type Metrics } from '@supergraph/observability';
 import { MalformedPayloadError, Stage, parsePayload } from './protocol.ts';
 import { createStages, type StageDeps } from './stages.ts';
 
@@ -33,8 +29,19 @@ const DEFAULT_MAX_BODY_BYTES = 2_000_000;
 
 const KNOWN_STAGES = new Set<string>(Object.values(Stage));
 
-/** Builds the coprocessor's HTTP server without listening, so that tests choose the port. */
-export function createCoprocessor(deps: CoprocessorDeps): http.Server {
+/** Fastify's codes for a body that did not parse as JSON. */
+const NOT_JSON_CODES = new Set(['FST_ERR_CTP_INVALID_JSON_BODY', 'FST_ERR_CTP_EMPTY_JSON_BODY']);
+
+/** Methods answered 405 at `/`, which takes POST only. */
+const NOT_POST = ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+/** Builds the coprocessor without listening, so that tests choose the port. */
+export async function createCoprocessor(deps: CoprocessorDeps): Promise<{
+  app: FastifyInstance;
+  /** The Node server the edge answers on, for `listen` and a bounded close. */
+  http: Server;
+  metrics: Metrics;
+}> {
   const { logger } = deps;
   const metrics = deps.metrics ?? createMetrics('coprocessor');
   const decisions = new Counter({
@@ -46,71 +53,56 @@ export function createCoprocessor(deps: CoprocessorDeps): http.Server {
   const handle = createStages(deps);
   const maxBodyBytes = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
-  async function stage(req: IncomingMessage, res: ServerResponse) {
-    let raw: string;
-    try {
-      raw = await readBody(req, maxBodyBytes);
-    } catch (error) {
-      if (!(error instanceof BodyTooLargeError)) throw error;
-      res.setHeader('connection', 'close');
-      sendJson(res, 413, { error: `payload larger than ${maxBodyBytes} bytes` });
-      return;
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      decisions.inc({ stage: 'unknown', outcome: 'malformed' });
-      sendJson(res, 400, { error: 'payload is not JSON' });
-      return;
-    }
-    try {
-      const payload = parsePayload(parsed);
-      const { outcome, answer } = await handle(payload);
-      // Stage names come from whoever posts: only the ones we act on become label values.
-      decisions.inc({ stage: KNOWN_STAGES.has(payload.stage) ? payload.stage : 'other', outcome });
-      sendJson(res, 200, answer);
-    } catch (error) {
-      if (!(error instanceof MalformedPayloadError)) throw error;
-      decisions.inc({ stage: 'unknown', outcome: 'malformed' });
-      // A misconfigured router.yaml shows up here; the message names what is missing.
-      logger.warn({ reason: error.message }, 'malformed coprocessor payload');
-      sendJson(res, 400, { error: error.message });
-    }
-  }
-
-  // It depends on nothing but its secrets, which start-up has already checked.
-  const ready = async () => ({});
-
-  async function route(req: IncomingMessage, res: ServerResponse) {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const method = req.method ?? 'GET';
-    if (path === '/') {
-      if (method !== 'POST') {
-        res.setHeader('allow', 'POST');
-        sendJson(res, 405, { error: 'the coprocessor takes POST' });
-        return;
-      }
-      await stage(req, res);
-      return;
-    }
-    // Probes and scrapers send no body; whatever else arrives is not read.
-    req.resume();
-    if (method !== 'GET' && method !== 'HEAD') {
-      sendJson(res, 404, { error: 'not found' });
-      return;
-    }
-    if (!(await serveOperational(path, res, { ready, metrics }))) {
-      sendJson(res, 404, { error: 'not found' });
-    }
-  }
-
-  return http.createServer((req, res) => {
-    timeHttpRequest(metrics, req, res);
-    route(req, res).catch((error: unknown) => {
-      logger.error({ err: error, url: req.url }, 'coprocessor request failed');
-      if (res.headersSent) res.end();
-      else sendJson(res, 500, { error: 'internal error' });
-    });
+  // The coprocessor's own wording where it has one, so that its answers do not change with
+  // the edge's.
+  const messages: Record<string, string> = {
+    PAYLOAD_TOO_LARGE: `payload larger than ${maxBodyBytes} bytes`,
+    INTERNAL_SERVER_ERROR: 'internal error',
+  };
+  const app = createEdge({
+    logger,
+    metrics,
+    // It depends on nothing but its secrets, which start-up has already checked.
+    ready: async () => ({}),
+    maxBodyBytes,
+    errorBody: (code, message) => ({ error: messages[code] ?? message }),
+    notFoundBody: { error: 'not found' },
   });
+
+  app.post('/', {
+    // A body that is not JSON is a malformed payload like any other, and counted as one; every
+    // other error goes on to the edge's handler.
+    errorHandler(error, _request, reply) {
+      if (!NOT_JSON_CODES.has(error.code)) throw error;
+      decisions.inc({ stage: 'unknown', outcome: 'malformed' });
+      return reply.code(400).send({ error: 'payload is not JSON' });
+    },
+    handler: async (request, reply) => {
+      try {
+        const payload = parsePayload(request.body);
+        const { outcome, answer } = await handle(payload);
+        // Stage names come from whoever posts: only the ones we act on become label values.
+        decisions.inc({
+          stage: KNOWN_STAGES.has(payload.stage) ? payload.stage : 'other',
+          outcome,
+        });
+        return answer;
+      } catch (error) {
+        if (!(error instanceof MalformedPayloadError)) throw error;
+        decisions.inc({ stage: 'unknown', outcome: 'malformed' });
+        // A misconfigured router.yaml shows up here; the message names what is missing.
+        logger.warn({ reason: error.message }, 'malformed coprocessor payload');
+        return reply.code(400).send({ error: error.message });
+      }
+    },
+  });
+  app.route({
+    method: NOT_POST,
+    url: '/',
+    handler: async (_request, reply) =>
+      reply.code(405).header('allow', 'POST').send({ error: 'the coprocessor takes POST' }),
+  });
+
+  await app.ready();
+  return { app, http: app.server, metrics };
 }

@@ -6,7 +6,7 @@ import { createCoprocessor } from './create-coprocessor.ts';
 runMain(async () => {
   const config = loadCoprocessorConfig();
   const logger = createLogger('coprocessor', config.logLevel);
-  const server = createCoprocessor({ ...config, logger });
+  const { http: server } = await createCoprocessor({ ...config, logger });
   const port = await listen(server, config.port);
   logger.info({ port }, `Apollo Router coprocessor ready at http://localhost:${port}/`);
   if (config.trustedProxyHops === 0) {

@@ -67,14 +67,14 @@ before(async () => {
   assert.equal(order.errors, undefined, JSON.stringify(order.errors));
   customer = { token, id: user.id, orderId: order.data!.placeOrder.id };
 
-  coprocessor = createCoprocessor({
+  ({ http: coprocessor } = await createCoprocessor({
     logger: createLogger('coprocessor', 'silent'),
     jwtSecret: JWT_SECRET,
     subgraphSecret: SUBGRAPH_SECRET,
     // One load balancer in front of Apollo Router appends the client's address.
     trustedProxyHops: 1,
     maxBodyBytes: 64_000,
-  });
+  }));
   coprocessorUrl = `http://127.0.0.1:${await listen(coprocessor, 0, '127.0.0.1')}`;
 });
 

@@ -4,7 +4,7 @@
  * ADMIN access token issued by the users service.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { onRequestAsyncHookHandler } from 'fastify';
 import { InvalidTokenError, tokenKey, verifyToken } from '@supergraph/auth';
 import type { Logger } from '@supergraph/observability';
 
@@ -67,8 +67,8 @@ async function checkBearer(token: string, key: ReturnType<typeof tokenKey>): Pro
   }
 }
 
-/** Express middleware guarding everything mounted after it. */
-export function createDashboardAuth(options: DashboardAuthOptions): RequestHandler {
+/** Fastify onRequest hook guarding every route of the plugin it is added to. */
+export function createDashboardAuth(options: DashboardAuthOptions): onRequestAsyncHookHandler {
   const { production, basic, logger } = options;
   const key = tokenKey(options.jwtSecret);
 
@@ -87,34 +87,33 @@ export function createDashboardAuth(options: DashboardAuthOptions): RequestHandl
     }
   }
 
-  return (req: Request, res: Response, next: NextFunction) => {
-    if (!production) {
-      next();
-      return;
-    }
-    check(req.headers.authorization).then((outcome) => {
-      if (outcome.ok) {
-        next();
-        return;
-      }
-      // The reason says what was wrong, never what was sent: no header values reach the log.
-      // A missing header is every browser's first request, so it is not worth a warning.
-      logger[outcome.reason === 'no credentials' ? 'debug' : 'warn'](
-        { reason: outcome.reason, method: req.method, path: req.baseUrl + req.path, ip: req.ip },
-        'job dashboard access refused',
-      );
-      // The challenge makes a browser show its sign-in prompt. A 403 goes without it: the
-      // token was genuine, and prompting would suggest that retyping it could help.
-      if (outcome.status === 401) res.set('www-authenticate', `Basic realm="${REALM}"`);
-      res
-        .status(outcome.status)
-        .set('cache-control', 'no-store')
-        .json({
-          error: {
-            code: outcome.status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN',
-            message: outcome.message,
-          },
-        });
-    }, next);
+  return async (request, reply) => {
+    if (!production) return;
+    const outcome = await check(request.headers.authorization);
+    if (outcome.ok) return;
+    // The reason says what was wrong, never what was sent: no header values reach the log, nor
+    // does the query string. A missing header is every browser's first request, so it is not
+    // worth a warning.
+    logger[outcome.reason === 'no credentials' ? 'debug' : 'warn'](
+      {
+        reason: outcome.reason,
+        method: request.method,
+        path: request.url.split('?', 1)[0],
+        ip: request.ip,
+      },
+      'job dashboard access refused',
+    );
+    // The challenge makes a browser show its sign-in prompt. A 403 goes without it: the
+    // token was genuine, and prompting would suggest that retyping it could help.
+    if (outcome.status === 401) reply.header('www-authenticate', `Basic realm="${REALM}"`);
+    return reply
+      .code(outcome.status)
+      .header('cache-control', 'no-store')
+      .send({
+        error: {
+          code: outcome.status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN',
+          message: outcome.message,
+        },
+      });
   };
 }

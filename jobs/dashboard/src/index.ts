@@ -14,7 +14,7 @@ runMain(async () => {
   // ioredis reports every failed reconnect; /ready carries the outage, so these are noise.
   connection.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));
   const queues = new QueueSet(connection, config.queuePrefix);
-  const { http } = createServer({
+  const { http } = await createServer({
     queues,
     production: config.production,
     auth: { basic: config.basic, jwtSecret: config.jwtSecret },

@@ -2,17 +2,33 @@
  * The job dashboard: bull-board over every queue of the system at /queues, behind the
  * dashboard's auth, plus the operational endpoints every process answers.
  */
-import http from 'node:http';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { ExpressAdapter } from '@bull-board/express';
-import express, { type NextFunction, type Request, type Response } from 'express';
-import { serveOperational, type ReadyCheck } from '@supergraph/http';
-import { createMetrics, timeHttpRequest, type Logger } from '@supergraph/observability';
+import { FastifyAdapter } from '@bull-board/fastify';
+import { createEdge, type ReadyCheck } from '@supergraph/http';
+import { createMetrics, type Logger } from '@supergraph/observability';
 import { registerQueueDepth, type QueueSet } from '@supergraph/queues';
 import { createDashboardAuth, type BasicCredentials } from './auth.ts';
 
 export const BASE_PATH = '/queues';
+
+/**
+ * The base path's segment in any letter case, as a router pattern. Routing is case-sensitive,
+ * yet /QUEUES reads as the board's address, so it asks for credentials as the board does.
+ */
+const ANY_CASE_BASE = `:base(^${anyCase(BASE_PATH.slice(1))}$)`;
+
+function anyCase(word: string): string {
+  return word.replace(/[a-z]/g, (letter) => `[${letter}${letter.toUpperCase()}]`);
+}
+
+/** The board's buttons act on queues; no other site may frame it and trick a click. */
+const FRAME_GUARD = {
+  'content-security-policy': "frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
 
 /** What {@link createServer} needs; index.ts builds it from the environment. */
 export type DashboardDeps = {
@@ -27,34 +43,28 @@ export type DashboardDeps = {
   ready: ReadyCheck;
 };
 
-function sendError(res: Response, status: number, code: string, message: string) {
-  res.status(status).json({ error: { code, message } });
-}
-
 /** Builds the dashboard without listening, so that tests can choose the port. */
-export function createServer(deps: DashboardDeps) {
+export async function createServer(deps: DashboardDeps) {
   const { logger } = deps;
   const metrics = createMetrics('dashboard');
   // The same depth gauge as the worker's, so that whichever process Prometheus scrapes shows
   // the queues; the dashboard is often the one that runs when the workers do not.
   registerQueueDepth(metrics.registry, { queues: deps.queues, logger });
-  const app = express();
-  app.disable('x-powered-by');
-
-  app.use((req, res, next) => {
-    timeHttpRequest(metrics, req, res);
-    next();
+  // The operational endpoints come with the edge, outside the auth: probes and scrapers carry
+  // no credentials, and none of them reveals jobs.
+  const app = createEdge({
+    logger,
+    metrics,
+    ready: deps.ready,
+    errorBody: (code, message) => ({ error: { code, message } }),
+    notFoundBody: {
+      error: { code: 'NOT_FOUND', message: 'Nothing here; the dashboard is at /queues.' },
+    },
   });
 
-  // Outside the auth: probes and scrapers carry no credentials, and none of these reveal jobs.
-  app.get(['/health', '/ready', '/metrics'], async (req, res) => {
-    await serveOperational(req.path, res, { ready: deps.ready, metrics });
-  });
-  app.get('/', (_req, res) => {
-    res.redirect(302, BASE_PATH);
-  });
+  app.get('/', (_request, reply) => reply.redirect(BASE_PATH, 302));
 
-  const board = new ExpressAdapter();
+  const board = new FastifyAdapter();
   board.setBasePath(BASE_PATH);
   // Not read-only: retrying failed emails and cleaning out dead jobs is what operators come
   // here for, and everyone the auth lets through is one (an ADMIN or the operator account).
@@ -63,43 +73,26 @@ export function createServer(deps: DashboardDeps) {
     serverAdapter: board,
     options: { uiConfig: { boardTitle: 'Supergraph jobs' } },
   });
-  app.use(
-    BASE_PATH,
-    (_req, res, next) => {
-      // The board's buttons act on queues; no other site may frame it and trick a click.
-      res.set({
-        'content-security-policy': "frame-ancestors 'none'",
-        'x-frame-options': 'DENY',
-        'x-content-type-options': 'nosniff',
-        'referrer-policy': 'no-referrer',
-      });
-      next();
-    },
-    createDashboardAuth({ production: deps.production, ...deps.auth, logger }),
-    board.getRouter() as express.Router,
-  );
 
-  app.use((_req, res) => {
-    sendError(res, 404, 'NOT_FOUND', 'Nothing here; the dashboard is at /queues.');
-  });
-  // Express recognises an error handler by its four parameters, so `_next` must stay.
-  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    logger.error({ err: error, method: req.method, path: req.path }, 'dashboard request failed');
-    if (res.headersSent) {
-      res.end();
-      return;
-    }
-    const status = (error as { status?: unknown }).status;
-    // Client errors raised by express itself (a malformed JSON body) keep their status; the
-    // rest is ours, and its details stay in the log.
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      sendError(res, status, 'BAD_REQUEST', 'The request could not be read.');
-    } else {
-      sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error.');
+  // Encapsulated, so that the headers and the auth cover the board and nothing outside it.
+  void app.register(async (dashboard) => {
+    dashboard.addHook('onRequest', async (_request, reply) => {
+      reply.headers(FRAME_GUARD);
+    });
+    dashboard.addHook(
+      'onRequest',
+      createDashboardAuth({ production: deps.production, ...deps.auth, logger }),
+    );
+    void dashboard.register(board.registerPlugin(), { prefix: BASE_PATH });
+    // Paths under /queues that the board does not serve, and other spellings of /queues, are
+    // refused like the board itself before anyone learns that nothing is there.
+    for (const url of [`/${ANY_CASE_BASE}`, `/${ANY_CASE_BASE}/*`]) {
+      dashboard.all(url, (_request, reply) => reply.callNotFound());
     }
   });
 
-  return { app, http: http.createServer(app), metrics };
+  await app.ready();
+  return { app, http: app.server, metrics };
 }
 
-export type DashboardServer = ReturnType<typeof createServer>;
+export type DashboardServer = Awaited<ReturnType<typeof createServer>>;

@@ -63,7 +63,7 @@ async function startDashboard(options: {
   if (connection.status !== 'ready') await once(connection, 'ready');
   const prefix = `sgtest-${randomUUID().slice(0, 8)}`;
   const queues = new QueueSet(connection, prefix);
-  const { http } = createServer({
+  const { http } = await createServer({
     queues,
     production: options.production,
     auth: { basic: options.basic ?? null, jwtSecret: JWT_SECRET },
@@ -212,7 +212,7 @@ describe('job dashboard in development', () => {
 describe('job dashboard in production', () => {
   it('asks for credentials when none are given, for the board, its API and its assets', async () => {
     const dashboard = await startDashboard({ production: true, basic: OPERATOR });
-    // Express matches paths case-insensitively; the upper-case one must not slip past the auth.
+    // Paths in another letter case must not slip past the auth, whichever way routing matches them.
     for (const route of [
       '/queues',
       '/queues/api/queues',
@@ -409,7 +409,7 @@ describe('job dashboard queue depth', () => {
     });
     connection.on('error', () => {});
     const queues = new QueueSet(connection, `sgtest-${randomUUID().slice(0, 8)}`);
-    const { http } = createServer({
+    const { http } = await createServer({
       queues,
       production: false,
       auth: { basic: null, jwtSecret: JWT_SECRET },

@@ -17,7 +17,11 @@ runMain(async () => {
   const orders = createOrdersClient({ databaseUrl: databaseUrls.orders, poolSize });
   const tasks = createTasksClient({ databaseUrl: databaseUrls.tasks, poolSize });
   const worker = createWorkerFromConfig(config, { orders, tasks, logger });
-  const ops = createOpsServer({ metrics: worker.metrics, ready: () => worker.ready(), logger });
+  const ops = await createOpsServer({
+    metrics: worker.metrics,
+    ready: () => worker.ready(),
+    logger,
+  });
   // Listening first: a port already taken stops the process before it takes any job.
   const port = await listen(ops, config.port);
   await worker.start();

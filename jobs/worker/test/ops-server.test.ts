@@ -40,7 +40,7 @@ describe('worker ops server', () => {
     jobs = await startJobSystem({ redis: redis.url });
     sink = await SmtpSink.start();
     worker = await jobs.startWorker({ smtpUrl: sink.url });
-    ops = createOpsServer({
+    ops = await createOpsServer({
       metrics: worker.metrics,
       ready: () => worker.ready(),
       logger: createLogger('ops-test', 'silent'),

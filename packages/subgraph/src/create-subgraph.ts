@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { FastifyRequest } from '@supergraph/http';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import {
   ApolloServerPluginInlineTraceDisabled,
@@ -14,8 +14,9 @@ import {
   operationMetricsPlugin,
 } from '@supergraph/observability';
 import {
+  createEdge,
   createFormatError,
-  createGraphQLHttpServer,
+  graphqlRoute,
   nulCharacterPlugin,
   type ReadyCheck,
 } from '@supergraph/http';
@@ -33,7 +34,7 @@ export type ProvenRequest = {
   viewer: Viewer | null;
   /** The client's address as the router saw it; null when the caller is one of our processes. */
   clientIp: string | null;
-  req: IncomingMessage;
+  request: FastifyRequest;
 };
 
 /** What every subgraph needs from its entry point. */
@@ -88,15 +89,14 @@ export async function createSubgraph<C extends BaseContext>(options: SubgraphOpt
   });
   await apollo.start();
 
-  const proofs = new WeakMap<IncomingMessage, Omit<ProvenRequest, 'req'>>();
-  const http = createGraphQLHttpServer<C>({
+  const proofs = new WeakMap<FastifyRequest, Omit<ProvenRequest, 'request'>>();
+  const app = createEdge({ logger, metrics, ready: options.ready });
+  graphqlRoute<C>(app, {
     service: options.name,
     apollo,
     logger,
-    metrics,
-    ready: options.ready,
-    gate(req) {
-      const header = req.headers[PROOF_HEADER];
+    gate(request) {
+      const header = request.headers[PROOF_HEADER];
       const proof = verifyProof(options.subgraphSecret, Array.isArray(header) ? header[0] : header);
       if (!proof.ok)
         return {
@@ -105,11 +105,12 @@ export async function createSubgraph<C extends BaseContext>(options: SubgraphOpt
           code: 'UNAUTHENTICATED',
           message: `Refused: ${proof.reason}.`,
         };
-      proofs.set(req, { viewer: proof.viewer, clientIp: proof.clientIp });
+      proofs.set(request, { viewer: proof.viewer, clientIp: proof.clientIp });
       return { ok: true };
     },
-    context: async (req) =>
-      options.context({ viewer: null, clientIp: null, ...proofs.get(req), req }),
+    context: async (request) =>
+      options.context({ viewer: null, clientIp: null, ...proofs.get(request), request }),
   });
-  return { apollo, http, metrics };
+  await app.ready();
+  return { apollo, app, http: app.server, metrics };
 }
