@@ -1,5 +1,4 @@
 # syntax=docker/dockerfile:1.7
-# (The line above must stay first: it selects a Dockerfile syntax with heredocs, used below.)
 #
 # One recipe, one target per process:
 #
@@ -16,18 +15,13 @@
 #   migrate      one-off: applies the committed migrations (deploy mode), then exits
 #   seed         one-off: loads the demo data and dev accounts; never run in production
 #
-# Sizes. A service runs from its esbuild bundle (scripts/bundle-service.ts): our workspace code
-# is inside it, and only npm packages stay outside, loaded from node_modules. Installing every
-# workspace's production dependencies (`npm ci --omit=dev`) gives each image about 450 MB of
-# node_modules, mostly what no service loads: the Prisma CLI with `effect` and TypeScript
-# (~115 MB, migrations only), Prisma's engines for other databases (~65 MB), GraphiQL and
-# React (~25 MB, a development page of the router), the test helpers' mail parser and SMTP
-# server. So each image gets only the packages its bundle imports, with their dependencies,
-# copied from that one install (image-deps.mjs below, at the same paths, so Node resolves
-# them exactly as in the full install): 30 to 70 MB each, on the ~200 MB node:24 slim base.
-# The copy is checked while building: every import of the bundle resolves, and the bundle
-# loads completely and stops at its configuration check; a package missing from the image
-# fails the build, not the container.
+# Each image holds one workspace and the workspaces it depends on, as `turbo prune <workspace>
+# --docker` cuts them out of the monorepo: their manifests and a lockfile of just their
+# packages (json/), installed before the sources arrive so that a source change does not
+# re-run the install, then their sources (full/). A service runs from its esbuild bundle
+# (scripts/bundle-service.ts) over the production dependencies of that pruned tree; the build
+# runs each bundle to its configuration check, so a package missing from an image fails the
+# build, not the container.
 #
 # Every image runs as `node` (uid 1000), under tini as PID 1, which passes SIGTERM to node
 # (every process drains on SIGTERM) and reaps the children the migration spawns. The code is
@@ -35,263 +29,84 @@
 
 ARG NODE_IMAGE=node:24-bookworm-slim
 
-# ---- the lockfile and every workspace's manifest: installs depend on these alone, so a
-# source change does not re-run them.
-FROM scratch AS manifests
-COPY package.json package-lock.json /app/
-COPY packages/auth/package.json /app/packages/auth/
-COPY packages/common/package.json /app/packages/common/
-COPY packages/config/package.json /app/packages/config/
-COPY packages/observability/package.json /app/packages/observability/
-COPY packages/lifecycle/package.json /app/packages/lifecycle/
-COPY packages/http/package.json /app/packages/http/
-COPY packages/subgraph/package.json /app/packages/subgraph/
-COPY packages/redis/package.json /app/packages/redis/
-COPY packages/testing/package.json /app/packages/testing/
-COPY packages/queues/package.json /app/packages/queues/
-COPY packages/mail/package.json /app/packages/mail/
-COPY packages/email-jobs/package.json /app/packages/email-jobs/
-COPY prisma/package.json /app/prisma/
-COPY subgraphs/users/package.json /app/subgraphs/users/
-COPY subgraphs/orders/package.json /app/subgraphs/orders/
-COPY subgraphs/tasks/package.json /app/subgraphs/tasks/
-COPY router/package.json /app/router/
-COPY gateways/apollo-router/package.json /app/gateways/apollo-router/
-COPY gateways/hive/package.json /app/gateways/hive/
-COPY jobs/worker/package.json /app/jobs/worker/
-COPY jobs/dashboard/package.json /app/jobs/dashboard/
-
-# ---- build-time tools, kept out of the repository's source tree on purpose.
-FROM scratch AS tools
-# Copies the packages an image needs into OUT: those its bundles import (--entry), those a
-# workspace depends on (--deps-of) or named ones (--package), each with its dependencies,
-# found as Node finds them from where they are imported. Then it prunes what is never loaded,
-# checks that every import of the bundles resolves inside OUT, and with --smoke runs each
-# bundle with NODE_ENV=production and no secrets, which must get as far as the configuration
-# check ("configuration error: ..."), so every module has been linked and evaluated.
-COPY <<'EOF' /image-deps.mjs
-import { spawnSync } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  readFileSync,
-  readdirSync,
-  readlinkSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { builtinModules } from 'node:module';
-import path from 'node:path';
-
-// Paths are relative to the working directory: the app root that holds node_modules.
-const app = process.cwd();
-const [out, ...rest] = process.argv.slice(2);
-const entries = [];
-const depsOf = [];
-const packages = [];
-let smoke = false;
-for (let i = 0; i < rest.length; i++) {
-  const flag = rest[i];
-  if (flag === '--smoke') smoke = true;
-  else if (flag === '--entry') entries.push(rest[++i]);
-  else if (flag === '--deps-of') depsOf.push(rest[++i]);
-  else if (flag === '--package') packages.push(rest[++i]);
-  else throw new Error(`unknown argument ${flag}`);
-}
-if (!out) throw new Error('usage: image-deps.mjs OUT [--entry FILE | --deps-of DIR | --package NAME]... [--smoke]');
-
-const builtins = new Set(builtinModules);
-// The bare specifiers an ESM bundle leaves to Node: import/export ... from, import(), require().
-const IMPORT =
-  /(?<![.$\w"'])(?:import\s*(?:[\w$*{}\s,]+?\s*from\s*)?|export\s*[\w$*{}\s,]*?\s*from\s*|import\s*\(\s*|(?:__)?require\s*\(\s*)["']([^"'\s./][^"'\s]*)["']/g;
-const packageName = (spec) =>
-  spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
-
-function bareImports(file) {
-  const specs = new Set();
-  for (const match of readFileSync(file, 'utf8').matchAll(IMPORT)) {
-    const spec = match[1];
-    if (spec.startsWith('node:') || builtins.has(spec) || builtins.has(packageName(spec))) continue;
-    specs.add(spec);
-  }
-  return specs;
-}
-
-// The folder Node loads `name` from when it is imported in `fromDir`.
-function findPackage(name, fromDir) {
-  for (let dir = fromDir; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'node_modules', name);
-    if (existsSync(path.join(candidate, 'package.json'))) return candidate;
-    if (path.dirname(dir) === dir) return null;
-  }
-}
-
-const found = new Set();
-const links = new Map();
-const missing = [];
-const queue = [];
-const specsByEntry = new Map();
-for (const entry of entries) {
-  const specs = bareImports(entry);
-  specsByEntry.set(entry, specs);
-  for (const spec of specs) queue.push([packageName(spec), path.dirname(path.resolve(entry)), 'import']);
-}
-for (const dir of depsOf) queue.push([null, path.resolve(dir), 'workspace']);
-for (const name of packages) queue.push([name, app, 'import']);
-
-while (queue.length > 0) {
-  const [name, from, kind] = queue.shift();
-  let dir = name === null ? from : findPackage(name, from);
-  if (!dir) {
-    // Optional dependencies are builds for other platforms; a peer that npm did not install
-    // is missing from the full install as well.
-    if (kind === 'import' || kind === 'dependency') missing.push(`${name} (from ${path.relative(app, from) || '.'})`);
-    continue;
-  }
-  if (lstatSync(dir).isSymbolicLink()) {
-    // A workspace package: keep the link, and follow it to its folder.
-    const target = readlinkSync(dir);
-    links.set(path.relative(app, dir), target);
-    dir = path.resolve(path.dirname(dir), target);
-  }
-  if (found.has(dir)) continue;
-  found.add(dir);
-  const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
-  const optionalPeers = manifest.peerDependenciesMeta ?? {};
-  for (const dep of Object.keys(manifest.dependencies ?? {})) queue.push([dep, dir, 'dependency']);
-  for (const dep of Object.keys(manifest.optionalDependencies ?? {})) queue.push([dep, dir, 'optional']);
-  for (const dep of Object.keys(manifest.peerDependencies ?? {})) {
-    if (!optionalPeers[dep]?.optional) queue.push([dep, dir, 'peer']);
-  }
-}
-if (missing.length > 0) throw new Error(`not installed, yet imported or depended on:\n  ${missing.join('\n  ')}`);
-
-rmSync(out, { recursive: true, force: true });
-for (const dir of found) {
-  const nested = path.join(dir, 'node_modules');
-  // Nested packages are copied on their own, when they are needed.
-  cpSync(dir, path.join(out, path.relative(app, dir)), { recursive: true, filter: (source) => source !== nested });
-}
-for (const [link, target] of links) {
-  mkdirSync(path.dirname(path.join(out, link)), { recursive: true });
-  symlinkSync(target, path.join(out, link));
-}
-for (const entry of entries) cpSync(path.dirname(entry), path.join(out, path.dirname(entry)), { recursive: true });
-
-// Never loaded at run time: type declarations, libraries' source maps, and Prisma's engines
-// for other databases and for its Rust engine (our clients are generated with
-// engineType = "client" for PostgreSQL and load only runtime/client and
-// query_compiler_bg.postgresql.*).
-const UNUSED = /\.(d\.[cm]?ts|map)$/;
-const PRISMA_RUNTIME = path.join('@prisma', 'client', 'runtime');
-const OTHER_ENGINES = /^(query_engine_bg\..*|query_compiler_bg\.(mysql|sqlite|sqlserver|cockroachdb)\..*)$/;
-function prune(dir, inModules, inPrismaRuntime) {
-  for (const item of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, item.name);
-    if (item.isDirectory()) prune(full, inModules || item.name === 'node_modules', full.endsWith(PRISMA_RUNTIME));
-    else if (inModules && (UNUSED.test(item.name) || (inPrismaRuntime && OTHER_ENGINES.test(item.name)))) rmSync(full);
-  }
-}
-prune(out, false, false);
-
-for (const [entry, specs] of specsByEntry) {
-  // Every import resolves to a file inside OUT, subpaths included: the Prisma client imports
-  // its query compiler only at the first query.
-  const probe = path.join(out, path.dirname(entry), `.resolve-check-${process.pid}.mjs`);
-  writeFileSync(
-    probe,
-    `import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-const bad = [];
-for (const spec of ${JSON.stringify([...specs])}) {
-  try {
-    const url = import.meta.resolve(spec);
-    if (url.startsWith('file:') && !existsSync(fileURLToPath(url))) bad.push(spec);
-  } catch {
-    bad.push(spec);
-  }
-}
-if (bad.length) { console.error(bad.join('\\n')); process.exit(1); }
-`,
-  );
-  const check = spawnSync(process.execPath, [probe], { encoding: 'utf8' });
-  rmSync(probe);
-  if (check.status !== 0) throw new Error(`${entry}: imports that do not resolve:\n${check.stderr}`);
-  if (!smoke) continue;
-  const run = spawnSync(process.execPath, [path.join(out, entry)], {
-    cwd: out,
-    encoding: 'utf8',
-    timeout: 30_000,
-    env: { PATH: process.env.PATH, HOME: '/tmp', NODE_ENV: 'production' },
-  });
-  if (!run.stderr.startsWith('configuration error:')) {
-    throw new Error(`${entry} does not load from ${out}:\n${run.stderr || run.stdout}`);
-  }
-}
-const size = spawnSync('du', ['-sh', out], { encoding: 'utf8' }).stdout.split(/\s/)[0];
-console.log(`${out}: ${found.size} packages, ${size}`);
-EOF
-# The HEALTHCHECK of every image: `node healthcheck.mjs PORT_VARIABLE DEFAULT_PORT` exits 0
-# when GET /health on that port answers 200 within 2.5 s. The slim base has no curl or wget,
-# and node is there anyway.
-COPY <<'EOF' /healthcheck.mjs
-const [variable, fallback] = process.argv.slice(2);
-const port = process.env[variable] || fallback;
-const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2500) }).catch(() => null);
-process.exit(res?.ok ? 0 : 1);
-EOF
-
-# ---- every dependency, development ones included: what the build needs.
-# Install scripts stay off, as on the machines this project is developed on: they would only
-# fetch Prisma's native engines, which these services never use (they query through the pg
-# driver adapter and migrate through Prisma's WebAssembly engine).
-FROM ${NODE_IMAGE} AS deps
-WORKDIR /app
-ENV TURBO_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1 PRISMA_HIDE_UPDATE_MESSAGE=1
-COPY --from=manifests /app ./
-RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund --ignore-scripts
-
-# ---- generated Prisma clients and the production bundles (Apollo Router's coprocessor, in
-# gateways/apollo-router, among them).
-FROM deps AS build
+# ---- the monorepo, pruned twice per image. /build/<image> is the workspace with every
+# workspace it depends on, tests' helpers included: json/ holds their manifests and lockfile,
+# full/ their sources, with the build's two pieces that live outside any workspace (the base
+# tsconfig and the bundler script). /prod/<image> is the same prune with the workspaces'
+# devDependencies dropped first, so that an image carries no package only its tests need.
+FROM ${NODE_IMAGE} AS prune
+ENV TURBO_TELEMETRY_DISABLED=1
+RUN --mount=type=cache,target=/root/.npm npm install --global --no-audit --no-fund turbo@2.11.11
+WORKDIR /repo
 COPY . .
-RUN npx turbo run build
+ARG IMAGES="users:@supergraph/users orders:@supergraph/orders tasks:@supergraph/tasks \
+  router:@supergraph/router coprocessor:@supergraph/apollo-router worker:@supergraph/worker \
+  dashboard:@supergraph/dashboard migrate:@supergraph/prisma"
+RUN set -e; \
+    for image in $IMAGES; do \
+      turbo prune "${image#*:}" --docker --out-dir "/build/${image%%:*}"; \
+      cp tsconfig.base.json "/build/${image%%:*}/full/"; \
+      mkdir -p "/build/${image%%:*}/full/scripts"; \
+      cp scripts/bundle-service.ts "/build/${image%%:*}/full/scripts/"; \
+    done; \
+    npm pkg delete devDependencies --workspaces; \
+    for image in $IMAGES; do \
+      turbo prune "${image#*:}" --docker --out-dir "/prod/${image%%:*}"; \
+    done
 
-# tsx runs the migration and seed commands from their TypeScript sources, as
-# `npm run db:migrate` does; it is a development dependency, so it is taken from here, with
-# the bin link npm's scripts find it by.
-FROM deps AS tsx
-COPY --from=tools /image-deps.mjs /usr/local/lib/
-RUN node /usr/local/lib/image-deps.mjs /out/tsx --package tsx \
- && mkdir -p /out/tsx/node_modules/.bin \
- && ln -s ../tsx/dist/cli.mjs /out/tsx/node_modules/.bin/tsx
+# ---- every dependency of each build prune: what the build needs. Install scripts stay off,
+# as on the machines this project is developed on: they would only fetch Prisma's native
+# engines, which these services never use (they query through the pg driver adapter and
+# migrate through Prisma's WebAssembly engine).
+FROM ${NODE_IMAGE} AS deps
+ENV TURBO_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1 PRISMA_HIDE_UPDATE_MESSAGE=1
+COPY --from=prune /build /pruned
+RUN --mount=type=cache,target=/root/.npm set -e; \
+    for dir in /pruned/*; do \
+      mkdir -p "/app/${dir##*/}" && cp -r "$dir/json/." "/app/${dir##*/}/"; \
+      (cd "/app/${dir##*/}" && npm ci --no-audit --no-fund --ignore-scripts); \
+    done
 
-# ---- production dependencies of every workspace, from the same lockfile.
-FROM ${NODE_IMAGE} AS prod-deps
-WORKDIR /app
-COPY --from=manifests /app ./
-RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --no-audit --no-fund --ignore-scripts
+# ---- generated Prisma clients and each image's production bundle.
+FROM deps AS build
+RUN set -e; \
+    for dir in /pruned/*; do cp -r "$dir/full/." "/app/${dir##*/}/"; done; \
+    for image in users:@supergraph/users orders:@supergraph/orders tasks:@supergraph/tasks \
+                 router:@supergraph/router coprocessor:@supergraph/apollo-router \
+                 worker:@supergraph/worker dashboard:@supergraph/dashboard; do \
+      (cd "/app/${image%%:*}" && npx turbo run build --filter="${image#*:}"); \
+    done; \
+    (cd /app/migrate && npx turbo run generate --filter=@supergraph/prisma)
 
-# ---- each image's share of it (see "Sizes" above), checked.
-FROM prod-deps AS slim
-COPY --from=tools /image-deps.mjs /usr/local/lib/
-COPY --from=build /app/subgraphs/users/dist subgraphs/users/dist
-COPY --from=build /app/subgraphs/orders/dist subgraphs/orders/dist
-COPY --from=build /app/subgraphs/tasks/dist subgraphs/tasks/dist
-COPY --from=build /app/router/dist router/dist
-COPY --from=build /app/gateways/apollo-router/dist gateways/apollo-router/dist
-COPY --from=build /app/jobs/worker/dist jobs/worker/dist
-COPY --from=build /app/jobs/dashboard/dist jobs/dashboard/dist
+# ---- each image's production dependencies, from its production prune, with its bundle; each
+# bundle must get as far as its configuration check ("configuration error: ...") with
+# NODE_ENV=production and no secrets, so every package it imports has been found and loaded.
+FROM ${NODE_IMAGE} AS prod
+COPY --from=prune /prod /pruned
+RUN --mount=type=cache,target=/root/.npm set -e; \
+    for dir in /pruned/*; do \
+      mkdir -p "/app/${dir##*/}" && cp -r "$dir/json/." "/app/${dir##*/}/"; \
+      (cd "/app/${dir##*/}" && npm ci --omit=dev --no-audit --no-fund --ignore-scripts); \
+    done; \
+    cp -r /pruned/migrate/full/. /app/migrate/
+COPY --from=build /app/users/subgraphs/users/dist /app/users/subgraphs/users/dist
+COPY --from=build /app/orders/subgraphs/orders/dist /app/orders/subgraphs/orders/dist
+COPY --from=build /app/tasks/subgraphs/tasks/dist /app/tasks/subgraphs/tasks/dist
+COPY --from=build /app/router/router/dist /app/router/router/dist
+COPY --from=build /app/coprocessor/gateways/apollo-router/dist /app/coprocessor/gateways/apollo-router/dist
+COPY --from=build /app/worker/jobs/worker/dist /app/worker/jobs/worker/dist
+COPY --from=build /app/dashboard/jobs/dashboard/dist /app/dashboard/jobs/dashboard/dist
+COPY --from=build /app/migrate/prisma/users/generated /app/migrate/prisma/users/generated
+COPY --from=build /app/migrate/prisma/orders/generated /app/migrate/prisma/orders/generated
+COPY --from=build /app/migrate/prisma/tasks/generated /app/migrate/prisma/tasks/generated
 RUN set -e; \
     for image in users:subgraphs/users orders:subgraphs/orders tasks:subgraphs/tasks \
                  router:router coprocessor:gateways/apollo-router worker:jobs/worker \
                  dashboard:jobs/dashboard; do \
-      node /usr/local/lib/image-deps.mjs "/out/${image%%:*}" --entry "${image#*:}/dist/index.js" --smoke; \
-    done; \
-    node /usr/local/lib/image-deps.mjs /out/migrate --deps-of prisma
+      cd "/app/${image%%:*}"; \
+      NODE_ENV=production node "${image#*:}/dist/index.js" 2>&1 | grep -q '^configuration error:' \
+        || { echo "${image%%:*}: the bundle does not load"; exit 1; }; \
+    done
 
 # ---- what every image starts from.
 FROM ${NODE_IMAGE} AS runtime
@@ -305,28 +120,28 @@ ENTRYPOINT ["/usr/bin/tini", "--"]
 USER node
 
 FROM runtime AS users
-COPY --from=slim /out/users/ ./
+COPY --from=prod /app/users/ ./
 EXPOSE 4001
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "/usr/local/lib/healthcheck.mjs", "USERS_PORT", "4001"]
 CMD ["node", "subgraphs/users/dist/index.js"]
 
 FROM runtime AS orders
-COPY --from=slim /out/orders/ ./
+COPY --from=prod /app/orders/ ./
 EXPOSE 4002
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "/usr/local/lib/healthcheck.mjs", "ORDERS_PORT", "4002"]
 CMD ["node", "subgraphs/orders/dist/index.js"]
 
 FROM runtime AS tasks
-COPY --from=slim /out/tasks/ ./
+COPY --from=prod /app/tasks/ ./
 EXPOSE 4003
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "/usr/local/lib/healthcheck.mjs", "TASKS_PORT", "4003"]
 CMD ["node", "subgraphs/tasks/dist/index.js"]
 
 FROM runtime AS router
-COPY --from=slim /out/router/ ./
+COPY --from=prod /app/router/ ./
 # Production serves the committed supergraph, at the path the bundle computes from its own
 # location (router/dist/../supergraph.graphql).
 COPY router/supergraph.graphql router/supergraph.graphql
@@ -337,14 +152,14 @@ CMD ["node", "router/dist/index.js"]
 
 # The worker serves only /health, /ready and /metrics, on WORKER_PORT.
 FROM runtime AS worker
-COPY --from=slim /out/worker/ ./
+COPY --from=prod /app/worker/ ./
 EXPOSE 4011
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "/usr/local/lib/healthcheck.mjs", "WORKER_PORT", "4011"]
 CMD ["node", "jobs/worker/dist/index.js"]
 
 FROM runtime AS dashboard
-COPY --from=slim /out/dashboard/ ./
+COPY --from=prod /app/dashboard/ ./
 EXPOSE 4010
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "/usr/local/lib/healthcheck.mjs", "DASHBOARD_PORT", "4010"]
@@ -354,7 +169,7 @@ CMD ["node", "jobs/dashboard/dist/index.js"]
 # the subgraph proof. Only Apollo Router may reach it: whoever can call it can have valid
 # tokens turned into proofs.
 FROM runtime AS coprocessor
-COPY --from=slim /out/coprocessor/ ./
+COPY --from=prod /app/coprocessor/ ./
 EXPOSE 4005
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "/usr/local/lib/healthcheck.mjs", "COPROCESSOR_PORT", "4005"]
@@ -362,19 +177,12 @@ CMD ["node", "gateways/apollo-router/dist/index.js"]
 
 # Migrations run once per deploy, as their own job, before any replica starts; never inside a
 # replica's start-up, where several would race. They need the Prisma CLI with its WebAssembly
-# schema engine, the per-service prisma.config.ts (which load packages/config from source;
-# the commands also load packages/lifecycle, and seeding packages/auth), the migrations, and
-# tsx to run the command: the production dependencies of the prisma workspace, about 140 MB,
-# none of which the services carry. The root package.json keeps `npm run db:migrate` and `npm run db:seed` working here
-# too.
+# schema engine, tsx to run the command, the per-service prisma.config.ts and the workspaces
+# the commands load from source (config, lifecycle, observability, auth): the pruned tree of
+# the prisma workspace with its production dependencies, none of which the services carry.
+# The root package.json keeps `npm run db:migrate` and `npm run db:seed` working here too.
 FROM runtime AS migrate
-COPY --from=slim /out/migrate/ ./
-COPY --from=tsx /out/tsx/ ./
-COPY --from=build /app/prisma prisma
-COPY --from=build /app/packages/config/src packages/config/src
-COPY --from=build /app/packages/lifecycle/src packages/lifecycle/src
-COPY --from=build /app/packages/auth/src packages/auth/src
-COPY package.json tsconfig.base.json ./
+COPY --from=prod /app/migrate/ ./
 ENV CHECKPOINT_DISABLE=1 PRISMA_HIDE_UPDATE_MESSAGE=1 NPM_CONFIG_UPDATE_NOTIFIER=false
 # The CLI loads each service's TypeScript config and schema, offline: a broken image fails here.
 RUN for service in users orders tasks; do \
