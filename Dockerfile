@@ -12,6 +12,7 @@
 #   worker       jobs/worker/dist/index.js             4011  GET /health (WORKER_PORT)
 #   dashboard    jobs/dashboard/dist/index.js          4010  GET /health
 #   coprocessor  gateways/apollo-router/dist/index.js  4005  GET /health (Apollo Router's)
+#   web          web/scripts/serve.ts over web/dist    5173  GET /health (WEB_PORT)
 #   migrate      one-off: applies the committed migrations (deploy mode), then exits
 #   seed         one-off: loads the demo data and dev accounts; never run in production
 #
@@ -26,6 +27,10 @@
 # Every image runs as `node` (uid 1000), under tini as PID 1, which passes SIGTERM to node
 # (every process drains on SIGTERM) and reaps the children the migration spawns. The code is
 # owned by root: the processes cannot change it.
+#
+# The web client is static files: its image holds the vite build (made for the router URL
+# given as the build arg VITE_ROUTER_URL, the address browsers call) and the small node:http
+# server that serves them, with no node_modules at all (so it has no production prune).
 
 ARG NODE_IMAGE=node:24-bookworm-slim
 
@@ -41,7 +46,7 @@ WORKDIR /repo
 COPY . .
 ARG IMAGES="users:@supergraph/users orders:@supergraph/orders tasks:@supergraph/tasks \
   router:@supergraph/router coprocessor:@supergraph/apollo-router worker:@supergraph/worker \
-  dashboard:@supergraph/dashboard migrate:@supergraph/prisma"
+  dashboard:@supergraph/dashboard migrate:@supergraph/prisma web:@supergraph/web"
 RUN set -e; \
     for image in $IMAGES; do \
       turbo prune "${image#*:}" --docker --out-dir "/build/${image%%:*}"; \
@@ -51,6 +56,7 @@ RUN set -e; \
     done; \
     npm pkg delete devDependencies --workspaces; \
     for image in $IMAGES; do \
+      [ "${image%%:*}" = web ] && continue; \
       turbo prune "${image#*:}" --docker --out-dir "/prod/${image%%:*}"; \
     done
 
@@ -77,6 +83,16 @@ RUN set -e; \
       (cd "/app/${image%%:*}" && npx turbo run build --filter="${image#*:}"); \
     done; \
     (cd /app/migrate && npx turbo run generate --filter=@supergraph/prisma)
+
+# ---- the web client's static files, on their own: only they depend on the router URL. The
+# build types the client from router/supergraph.graphql (GraphQL Code Generator), type-checks
+# it and bundles it with vite.
+FROM deps AS web-build
+ARG VITE_ROUTER_URL=http://localhost:4000/graphql
+RUN cp -r /pruned/web/full/. /app/web/ \
+ && cd /app/web \
+ && npx turbo run build --filter=@supergraph/web \
+ && test -f web/dist/index.html
 
 # ---- each image's production dependencies, from its production prune, with its bundle; each
 # bundle must get as far as its configuration check ("configuration error: ...") with
@@ -107,6 +123,16 @@ RUN set -e; \
       NODE_ENV=production node "${image#*:}/dist/index.js" 2>&1 | grep -q '^configuration error:' \
         || { echo "${image%%:*}: the bundle does not load"; exit 1; }; \
     done
+
+# ---- small files every image carries: the health check that HEALTHCHECK runs, which asks the
+# process's own /health on the port its variable names (or the default).
+FROM scratch AS tools
+COPY <<'EOF' /healthcheck.mjs
+const [variable, fallback] = process.argv.slice(2);
+const port = process.env[variable] || fallback;
+const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2500) }).catch(() => null);
+process.exit(res?.ok ? 0 : 1);
+EOF
 
 # ---- what every image starts from.
 FROM ${NODE_IMAGE} AS runtime
@@ -174,6 +200,18 @@ EXPOSE 4005
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "/usr/local/lib/healthcheck.mjs", "COPROCESSOR_PORT", "4005"]
 CMD ["node", "gateways/apollo-router/dist/index.js"]
+
+# The web client: the vite build and web/scripts/serve.ts, which Node 24 runs as it is (type
+# stripping), with no dependencies. index.html answers every client route.
+FROM runtime AS web
+COPY web/package.json ./package.json
+COPY web/scripts/serve.ts ./scripts/serve.ts
+COPY --from=web-build /app/web/web/dist ./dist
+ENV WEB_PORT=5173
+EXPOSE 5173
+HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
+  CMD ["node", "/usr/local/lib/healthcheck.mjs", "WEB_PORT", "5173"]
+CMD ["node", "scripts/serve.ts"]
 
 # Migrations run once per deploy, as their own job, before any replica starts; never inside a
 # replica's start-up, where several would race. They need the Prisma CLI with its WebAssembly

@@ -1,5 +1,7 @@
 // One flat config for every workspace: each package runs `eslint src test` from its own folder.
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const ownSchemaOnly = (own) => ({
@@ -49,4 +51,11 @@ export default tseslint.config(
     },
   },
   { files: ['scripts/**', 'bench/**', '**/cli/**'], rules: { 'no-console': 'off' } },
+  {
+    // The web client runs in a browser, with React's rules of hooks.
+    files: ['web/src/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat['recommended-latest'],
+    languageOptions: { globals: globals.browser },
+  },
+  { files: ['web/scripts/**'], rules: { 'no-console': 'off' } },
 );

@@ -58,6 +58,11 @@ export function loadRouterConfig(source: Record<string, string | undefined> = pr
       TASKS_TIMEOUT_MS: optionalMs,
       CIRCUIT_FAILURES: env.positiveInt(5),
       CIRCUIT_HALF_OPEN_MS: env.positiveInt(5_000),
+      QUEUE_PREFIX: env.queuePrefix(),
+      LIVE_CONNECTIONS_PER_CLIENT: env.positiveInt(50),
+      LIVE_CONNECTIONS_PER_PROCESS: env.positiveInt(20_000),
+      LIVE_SUBSCRIPTIONS_PER_CONNECTION: env.positiveInt(20),
+      LIVE_KEEPALIVE_MS: env.positiveInt(12_000),
       SUPERGRAPH_PATH: z.string().optional(),
       DATA_DIR: z.string().optional(),
     },
@@ -100,6 +105,17 @@ export function loadRouterConfig(source: Record<string, string | undefined> = pr
       halfOpenAfterMs: raw.CIRCUIT_HALF_OPEN_MS,
     }),
     trustedProxyHops: raw.TRUST_PROXY_HOPS,
+    /**
+     * Order events arrive on a channel under this prefix, the one the services publish on. A
+     * channel is not a key, so unlike the queues it needs no hash tag on a Redis Cluster.
+     */
+    queuePrefix: raw.QUEUE_PREFIX,
+    live: {
+      connectionsPerClient: raw.LIVE_CONNECTIONS_PER_CLIENT,
+      connectionsPerProcess: raw.LIVE_CONNECTIONS_PER_PROCESS,
+      subscriptionsPerConnection: raw.LIVE_SUBSCRIPTIONS_PER_CONNECTION,
+      keepAliveMs: raw.LIVE_KEEPALIVE_MS,
+    },
     rateLimit:
       raw.RATE_LIMIT_REQUESTS === 0
         ? null

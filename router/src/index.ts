@@ -23,6 +23,7 @@ runMain(async () => {
   logger.info({ port }, `router ready at http://localhost:${port}/graphql`);
   if (!config.production) logger.info(`offline explorer at http://localhost:${port}/graphiql`);
   onShutdown(logger, async () => {
+    await router.closeLive();
     await closeServer(router.http);
     await router.stop();
     await closeRedisClient(redis);

@@ -5,10 +5,11 @@ import {
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginInlineTraceDisabled,
 } from '@apollo/server/plugin/disabled';
-import { createRequestProofs, tokenKey } from '@supergraph/auth';
+import { clientIp, createRequestProofs, tokenKey } from '@supergraph/auth';
 import { createEdge, graphqlRoute, type RequestGate } from '@supergraph/http';
 import { createMetrics, currentRequestScope, type Logger } from '@supergraph/observability';
 import { createRateLimiter, redisReady, type RateLimit, type RedisClient } from '@supergraph/redis';
+import type { GraphQLSchema } from 'graphql';
 import type { RouterContext } from './context.ts';
 import { corsPolicy } from './cors.ts';
 import { createRouterFormatError } from './format-router-error.ts';
@@ -17,6 +18,8 @@ import { landingPageWithOfflineExplorer } from './landing-page.ts';
 import { costLimitPlugin } from './limits/cost-limit-plugin.ts';
 import type { OperationLimits } from './limits/operation-limits.ts';
 import { createQueryGuard } from './limits/query-guard.ts';
+import { createLive, DEFAULT_LIVE_LIMITS, type LiveLimits } from './live/live-server.ts';
+import { subscriptionsOverHttpPlugin } from './live/subscriptions-over-http-plugin.ts';
 import { RedisApqCache } from './persisted-queries/redis-apq-cache.ts';
 import type { Safelist } from './persisted-queries/safelist.ts';
 import { createRequestGate } from './request-gate.ts';
@@ -47,6 +50,10 @@ export type RouterDeps = {
   trustedProxyHops: number;
   /** Timeout and circuit breaking of each subgraph, by name. */
   subgraphResilience: (name: string) => SubgraphResilience;
+  /** The prefix the services publish order events under (QUEUE_PREFIX); `bull` by default. */
+  queuePrefix?: string;
+  /** How much live traffic one router takes. */
+  live?: Partial<LiveLimits>;
 };
 
 function circuitValue(state: CircuitState): number {
@@ -100,6 +107,11 @@ export async function createServer(deps: RouterDeps) {
     },
     logger,
   });
+  // Subscriptions are validated against the graph the gateway serves at the moment.
+  let apiSchema: GraphQLSchema | null = null;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => {
+    apiSchema = schema;
+  });
   const apollo = new ApolloServer<RouterContext>({
     gateway,
     introspection: !production,
@@ -131,6 +143,7 @@ export async function createServer(deps: RouterDeps) {
       production ? ApolloServerPluginLandingPageDisabled() : landingPageWithOfflineExplorer(),
       ApolloServerPluginInlineTraceDisabled(),
       costLimitPlugin(deps.limits),
+      subscriptionsOverHttpPlugin(),
       routerMetrics.plugin,
       ...(production ? [valueCompletionPlugin(logger)] : []),
     ],
@@ -185,7 +198,23 @@ export async function createServer(deps: RouterDeps) {
     }),
   });
   if (!production) graphiqlRoutes(app);
+  const live = createLive({
+    app,
+    apollo,
+    schema: () => apiSchema,
+    redis: deps.redis,
+    queuePrefix: deps.queuePrefix ?? 'bull',
+    tokenKey: tokenKey(deps.jwtSecret),
+    queryGuard,
+    gate: (request) => requestGate.gate(request.raw),
+    clientIp: (request) => clientIp(request.raw, deps.trustedProxyHops),
+    trustedProxyHops: deps.trustedProxyHops,
+    limits: { ...DEFAULT_LIVE_LIMITS, ...deps.live },
+    metrics,
+    logger,
+  });
   await app.ready();
+  live.attach();
 
   return {
     apollo,
@@ -194,6 +223,8 @@ export async function createServer(deps: RouterDeps) {
     /** The Node server the edge answers on, for `listen` and a bounded close. */
     http: app.server,
     metrics,
+    /** Ends every live subscription, telling its client; before the HTTP server closes. */
+    closeLive: () => live.close(),
     /** Stops the router after its HTTP server has closed: Apollo, then the subgraph pool. */
     async stop() {
       await apollo.stop();

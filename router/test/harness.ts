@@ -8,7 +8,7 @@ import type { Writable } from 'node:stream';
 import type { RedisTarget } from '@supergraph/config';
 import { closeServer, listen } from '@supergraph/lifecycle';
 import { createLogger } from '@supergraph/observability';
-import { closeRedisClient, createRedisClient } from '@supergraph/redis';
+import { closeRedisClient, createRedisClient, publishOrderEvent } from '@supergraph/redis';
 import { createOrdersClient } from '@supergraph/prisma/orders';
 import { createTasksClient } from '@supergraph/prisma/tasks';
 import { createUsersClient } from '@supergraph/prisma/users';
@@ -19,6 +19,7 @@ import { createTestDatabase, postGraphQL } from '@supergraph/testing';
 import { SUPERGRAPH_FILE } from '../src/compose.ts';
 import { DEFAULT_LIMITS, type OperationLimits } from '../src/limits/operation-limits.ts';
 import { createServer as createRouter, type PersistedQueries } from '../src/server.ts';
+import type { LiveLimits } from '../src/live/live-server.ts';
 import type { SubgraphResilience } from '../src/subgraph-fetcher.ts';
 import { fileSupergraph } from '../src/supergraph-source.ts';
 
@@ -33,6 +34,8 @@ export type System = {
   databaseUrl: string;
   subgraphUrls: Record<'users' | 'orders' | 'tasks', string>;
   orders: ReturnType<typeof createOrdersClient>;
+  /** The QUEUE_PREFIX of this system: its order events' channel, apart from other tests'. */
+  queuePrefix: string;
   /** Starts one more router on the same subgraphs and Redis; returns its /graphql URL. */
   addRouter(options?: RouterOptions): Promise<string>;
   /** Stops one subgraph's HTTP server, as a crash would; its port then refuses connections. */
@@ -55,6 +58,7 @@ export type RouterOptions = {
   persistedQueries?: PersistedQueries;
   maxBodyBytes?: number;
   resilience?: Partial<SubgraphResilience>;
+  live?: Partial<LiveLimits>;
 };
 
 export type SystemOptions = RouterOptions & {
@@ -100,6 +104,7 @@ export async function startSystem({
   // no test reaches, in this system's own keys), and the routers' rate limits and APQ cache.
   const redis = createRedisClient(target);
   if (redis.status !== 'ready') await once(redis, 'ready');
+  const queuePrefix = `live-${database.name}`;
   const subgraphs = {
     users: await createUsers({
       ...common,
@@ -111,7 +116,15 @@ export async function startSystem({
       loginLimits: { maxFailuresPerEmail: 1000, maxAttemptsPerIp: 1000, windowSeconds: 60 },
       rateLimitNamespace: database.name,
     }),
-    orders: await createOrders({ ...common, logger: loggerOf('orders'), db: dbs.orders }),
+    orders: await createOrders({
+      ...common,
+      logger: loggerOf('orders'),
+      db: dbs.orders,
+      // As in production, a lost event costs subscribers an update, never the caller its answer.
+      orderEvents: {
+        publish: (event) => publishOrderEvent(redis, queuePrefix, event).catch(() => {}),
+      },
+    }),
     tasks: await createTasks({ ...common, logger: loggerOf('tasks'), db: dbs.tasks }),
   };
   const subgraphUrls = {
@@ -135,6 +148,8 @@ export async function startSystem({
       rateLimit: options.rateLimit ?? null,
       persistedQueries: options.persistedQueries ?? { mode: 'apq', ttlSeconds: 60 },
       trustedProxyHops: 1,
+      queuePrefix,
+      live: options.live,
       subgraphResilience: () => ({
         timeoutMs: 10_000,
         failuresToOpen: 5,
@@ -152,6 +167,7 @@ export async function startSystem({
     databaseUrl: database.url,
     subgraphUrls,
     orders: dbs.orders,
+    queuePrefix,
     addRouter,
     async stopSubgraph(name) {
       await closeServer(subgraphs[name].http, 1000);
@@ -161,6 +177,7 @@ export async function startSystem({
     },
     async stop() {
       for (const router of routers) {
+        await router.closeLive();
         await closeServer(router.http, 1000);
         await router.stop();
       }

@@ -8,7 +8,11 @@ import {
   type Mailer,
   type UserDirectory,
 } from '@supergraph/mail';
-import { createOrdersProcessors, createOrdersOutbox } from '@supergraph/orders/jobs';
+import {
+  createOrderEventPublisher,
+  createOrdersOutbox,
+  createOrdersProcessors,
+} from '@supergraph/orders/jobs';
 import type { PrismaClient as OrdersClient } from '@supergraph/prisma/orders';
 import type { PrismaClient as TasksClient } from '@supergraph/prisma/tasks';
 import {
@@ -67,8 +71,14 @@ export function createWorker(deps: WorkerDeps) {
   producer.on('error', (error) => logger.debug({ err: error }, 'producer connection error'));
   const queues = new QueueSet(producer, deps.queuePrefix, deps.policy);
   // Its own fail-fast client with a command timeout, so that /ready answers promptly even
-  // from a Redis that accepts connections but does not reply.
-  const readiness = createRedisClient(deps.redis, { logger });
+  // from a Redis that accepts connections but does not reply, and so that announcing a change
+  // to an order never holds up the job that made it.
+  const commands = createRedisClient(deps.redis, { logger });
+  const orderEvents = createOrderEventPublisher({
+    redis: commands,
+    prefix: deps.queuePrefix,
+    logger,
+  });
   const metrics = createMetrics('worker');
   registerQueueDepth(metrics.registry, { queues, logger });
   const outboxes = {
@@ -93,7 +103,7 @@ export function createWorker(deps: WorkerDeps) {
     prefix: deps.queuePrefix,
     logger,
     processors: {
-      ...createOrdersProcessors({ ...shared, db: deps.orders }),
+      ...createOrdersProcessors({ ...shared, db: deps.orders, orderEvents }),
       ...createTasksProcessors({ ...shared, db: deps.tasks }),
     },
     concurrency: {
@@ -128,7 +138,7 @@ export function createWorker(deps: WorkerDeps) {
       const [orders, tasks, redis] = await Promise.all([
         databaseReady(deps.orders),
         databaseReady(deps.tasks),
-        redisReady(readiness),
+        redisReady(commands),
       ]);
       return { ...named('orders', orders), ...named('tasks', tasks), ...redis };
     },
@@ -149,7 +159,7 @@ export function createWorker(deps: WorkerDeps) {
       await Promise.all(relays.map((relay) => relay.stop()));
       const drained = await host.close(graceMs);
       await queues.close();
-      await Promise.all([closeConnection(producer), closeRedisClient(readiness)]);
+      await Promise.all([closeConnection(producer), closeRedisClient(commands)]);
       return drained;
     },
   };

@@ -1,6 +1,6 @@
 /** Access tokens: HS256 JWTs with an expiry and a key id, issued by users and verified by the router. */
 import { createHash } from 'node:crypto';
-import { SignJWT, errors, jwtVerify } from 'jose';
+import { SignJWT, decodeJwt, errors, jwtVerify } from 'jose';
 import { isRole, type Viewer } from './viewer.ts';
 
 const ISSUER = 'supergraph';
@@ -49,6 +49,15 @@ export async function verifyToken(key: TokenKey, token: string): Promise<Viewer>
     if (error instanceof errors.JWTExpired) throw new InvalidTokenError('token expired');
     throw new InvalidTokenError('invalid token');
   }
+}
+
+/**
+ * When a token expires, in milliseconds since the epoch; read without verifying, so only for a
+ * token {@link verifyToken} has accepted. Long-lived connections use it to end a session on time.
+ */
+export function tokenExpiresAt(token: string): number {
+  const { exp } = decodeJwt(token);
+  return (exp ?? 0) * 1000;
 }
 
 /** An `Authorization` header that is present but unusable; the message is for the client. */

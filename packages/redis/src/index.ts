@@ -1,2 +1,3 @@
 export * from './redis-client.ts';
 export * from './rate-limit.ts';
+export * from './order-events.ts';

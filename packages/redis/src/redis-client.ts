@@ -97,3 +97,14 @@ export async function closeRedisClient(redis: RedisClient): Promise<void> {
     redis.disconnect();
   }
 }
+
+/**
+ * Another connection to the same Redis, for one that only subscribes: its commands wait for
+ * the connection instead of failing, so a subscription made while Redis is away takes effect
+ * when it is back.
+ */
+export function duplicateConnection(redis: RedisClient): RedisClient {
+  return redis instanceof Cluster
+    ? redis.duplicate(undefined, { enableOfflineQueue: true })
+    : redis.duplicate({ enableOfflineQueue: true });
+}

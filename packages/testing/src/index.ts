@@ -1,5 +1,6 @@
 export * from './free-port.ts';
 export * from './graphql-client.ts';
+export * from './order-event-recorder.ts';
 export * from './private-redis.ts';
 export * from './private-redis-cluster.ts';
 export * from './smtp-sink.ts';

@@ -22,10 +22,11 @@ before(async () => {
 after(() => h.stop());
 
 async function newOrder(customerId = randomUUID()) {
-  return placeOrder(h.db, customerId, {
+  const { order } = await placeOrder(h.db, customerId, {
     items: [{ productId: mug.id, quantity: 1 }],
     idempotencyKey: null,
   });
+  return order;
 }
 
 function delivery(orderId: string) {
@@ -40,7 +41,7 @@ function claimed(claim: Claim): string {
 describe('EmailDeliveries ledger', () => {
   it('claims once, is busy for the lease, records the send and is finished after it', async () => {
     const order = await newOrder();
-    const ledger = new EmailDeliveries(h.db).ledger(order.id);
+    const ledger = new EmailDeliveries(h.db, h.orderEvents).ledger(order.id);
     const token = claimed(await ledger.claim(60_000));
 
     const claimedRow = await delivery(order.id);
@@ -69,7 +70,7 @@ describe('EmailDeliveries ledger', () => {
 
   it('gives a failed attempt back for a retry, counting it, and ends a final one as FAILED', async () => {
     const order = await newOrder();
-    const ledger = new EmailDeliveries(h.db).ledger(order.id);
+    const ledger = new EmailDeliveries(h.db, h.orderEvents).ledger(order.id);
 
     await ledger.failed(claimed(await ledger.claim(60_000)), 'connection refused', false);
     const retry = await delivery(order.id);
@@ -91,7 +92,7 @@ describe('EmailDeliveries ledger', () => {
 
   it('lets an expired claim be taken over, and ignores the old holder afterwards', async () => {
     const order = await newOrder();
-    const ledger = new EmailDeliveries(h.db).ledger(order.id);
+    const ledger = new EmailDeliveries(h.db, h.orderEvents).ledger(order.id);
     const stale = claimed(await ledger.claim(20));
     await sleep(100);
     const fresh = claimed(await ledger.claim(60_000));
@@ -115,18 +116,18 @@ describe('EmailDeliveries ledger', () => {
       where: { orderId: order.id },
       data: { status: 'SENDING', claimToken: null, claimedUntil: null },
     });
-    const ledger = new EmailDeliveries(h.db).ledger(order.id);
+    const ledger = new EmailDeliveries(h.db, h.orderEvents).ledger(order.id);
     claimed(await ledger.claim(60_000));
   });
 
   it('is finished for an order that does not exist', async () => {
-    const ledger = new EmailDeliveries(h.db).ledger(randomUUID());
+    const ledger = new EmailDeliveries(h.db, h.orderEvents).ledger(randomUUID());
     assert.deepEqual(await ledger.claim(60_000), { kind: 'finished' });
   });
 
   it('lets exactly one of many simultaneous claims through', async () => {
     const order = await newOrder();
-    const ledger = new EmailDeliveries(h.db).ledger(order.id);
+    const ledger = new EmailDeliveries(h.db, h.orderEvents).ledger(order.id);
     const claims = await Promise.all(Array.from({ length: 6 }, () => ledger.claim(60_000)));
     assert.deepEqual(claims.map((claim) => claim.kind).sort(), [
       'busy',
@@ -144,7 +145,7 @@ describe('EmailDeliveries content', () => {
   it('reads the order and its lines in position order, in one query', async () => {
     const customerId = randomUUID();
     // Tea first, although its product was created after the mug's: position decides.
-    const order = await placeOrder(h.db, customerId, {
+    const { order } = await placeOrder(h.db, customerId, {
       items: [
         { productId: tea.id, quantity: 3 },
         { productId: mug.id, quantity: 2 },
@@ -153,7 +154,7 @@ describe('EmailDeliveries content', () => {
     });
     let content: Awaited<ReturnType<EmailDeliveries['content']>> = null;
     const statements = await h.countQueries(async () => {
-      content = await new EmailDeliveries(h.db).content(order.id);
+      content = await new EmailDeliveries(h.db, h.orderEvents).content(order.id);
     });
     assert.equal(statements.length, 1);
     assert.deepEqual(content, {
@@ -173,14 +174,14 @@ describe('EmailDeliveries content', () => {
   });
 
   it('is null for an order that does not exist', async () => {
-    assert.equal(await new EmailDeliveries(h.db).content(randomUUID()), null);
+    assert.equal(await new EmailDeliveries(h.db, h.orderEvents).content(randomUUID()), null);
   });
 });
 
 describe('EmailDeliveries batching', () => {
   it('claims, reads and records many emails in a few statements, not a few per email', async () => {
     const orders = await Promise.all(Array.from({ length: 10 }, () => newOrder()));
-    const deliveries = new EmailDeliveries(h.db);
+    const deliveries = new EmailDeliveries(h.db, h.orderEvents);
     const statements = await h.countQueries(async () => {
       const ledgers = orders.map((order) => deliveries.ledger(order.id));
       const claims = await Promise.all(ledgers.map((ledger) => ledger.claim(60_000)));
@@ -197,7 +198,7 @@ describe('EmailDeliveries batching', () => {
 
   it('records a batch of sends only for the tokens that still hold their claims', async () => {
     const [kept, lost] = [await newOrder(), await newOrder()];
-    const deliveries = new EmailDeliveries(h.db);
+    const deliveries = new EmailDeliveries(h.db, h.orderEvents);
     const keptToken = claimed(await deliveries.ledger(kept.id).claim(60_000));
     const staleToken = claimed(await deliveries.ledger(lost.id).claim(20));
     await sleep(100);

@@ -1,21 +1,33 @@
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import type { Viewer } from '@supergraph/common';
+import { createLogger } from '@supergraph/observability';
 import { createOrdersClient, type PrismaClient, type Product } from '@supergraph/prisma/orders';
+import { closeRedisClient, createRedisClient } from '@supergraph/redis';
 import {
   asRouter,
   postGraphQL,
   startTestSubgraph,
   type GraphQLResponse,
 } from '@supergraph/testing';
+import {
+  createOrderEventPublisher,
+  type OrderEventPublisher,
+} from '../src/order-event-publisher.ts';
 import { createServer } from '../src/server.ts';
 
 export const SECRET = 'test-subgraph-secret-that-is-long-enough';
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export type Harness = {
   url: string;
   db: PrismaClient;
   /** The test database, for code that opens connections of its own (LISTEN). */
   databaseUrl: string;
+  /** This subgraph's QUEUE_PREFIX, its own, which names the channel of its order events. */
+  prefix: string;
+  /** What the subgraph announces committed changes through, for code built beside it. */
+  orderEvents: OrderEventPublisher;
   /** Runs `fn` and returns the SQL statements it caused, transaction control left out. */
   countQueries(fn: () => Promise<unknown>): Promise<string[]>;
   call<T>(
@@ -32,6 +44,16 @@ const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|SET TR
 export async function startOrders(): Promise<Harness> {
   let recording: string[] | null = null;
   let databaseUrl = '';
+  const prefix = `sgtest-${randomUUID().slice(0, 8)}`;
+  // The fail-fast client the subgraph runs with; connected first, or the first publishes
+  // would fail for want of a connection.
+  const redis = createRedisClient(REDIS_URL);
+  if (redis.status !== 'ready') await once(redis, 'ready');
+  const orderEvents = createOrderEventPublisher({
+    redis,
+    prefix,
+    logger: createLogger('test', 'silent'),
+  });
   const { url, db, stop } = await startTestSubgraph({
     secret: SECRET,
     connect: (testDatabaseUrl) => {
@@ -44,13 +66,21 @@ export async function startOrders(): Promise<Harness> {
         },
       });
     },
-    build: (client, deps) => createServer({ ...deps, db: client }),
+    build: (client, deps) => createServer({ ...deps, db: client, orderEvents }),
+  }).catch(async (error: unknown) => {
+    await closeRedisClient(redis);
+    throw error;
   });
   return {
     url,
     db,
     databaseUrl,
-    stop,
+    prefix,
+    orderEvents,
+    async stop() {
+      await stop();
+      await closeRedisClient(redis);
+    },
     async countQueries(fn) {
       recording = [];
       try {

@@ -49,6 +49,7 @@ before(async () => {
     mailFrom: 'Shop <no-reply@shop.example>',
     leaseMs: 60_000,
     logger,
+    orderEvents: h.orderEvents,
   });
 });
 after(() => h.stop());
@@ -75,10 +76,11 @@ function fakeJob<D>(data: D, attemptsMade = 0) {
 async function newOrder(name = 'Ada') {
   const customerId = randomUUID();
   people.set(customerId, { id: customerId, name, email: `${name.toLowerCase()}@example.com` });
-  return placeOrder(h.db, customerId, {
+  const { order } = await placeOrder(h.db, customerId, {
     items: [{ productId: mug.id, quantity: 2 }],
     idempotencyKey: null,
   });
+  return order;
 }
 
 function sendConfirmation(orderId: string, attemptsMade = 0) {
@@ -136,7 +138,7 @@ describe('send-confirmation', () => {
 
   it('waits, without sending, while another attempt holds the send', async () => {
     const order = await newOrder();
-    await new EmailDeliveries(h.db).ledger(order.id).claim(60_000);
+    await new EmailDeliveries(h.db, h.orderEvents).ledger(order.id).claim(60_000);
     const { claimedUntil } = await delivery(order.id);
     const { run, delays } = sendConfirmation(order.id);
     await assert.rejects(run, DelayedError);

@@ -2,6 +2,8 @@
  * Confirmation emails in the orders database: the delivery ledger and what each email shows.
  * A worker sends many emails at once; their reads go to Postgres in batches, a few statements
  * for all the emails in flight rather than a few for each, as the ledger's claims and records do.
+ * Every change of an email's status moves its order's version on in the same statement, and is
+ * announced once that statement has committed.
  */
 import DataLoader from 'dataloader';
 import {
@@ -12,6 +14,7 @@ import {
   type DeliveryTable,
 } from '@supergraph/email-jobs';
 import { Prisma, type OrderStatus, type PrismaClient } from '@supergraph/prisma/orders';
+import type { OrderEvent, OrderEventPublisher } from '../order-event-publisher.ts';
 
 export type ConfirmationOrder = {
   id: string;
@@ -36,12 +39,37 @@ export type ConfirmationContent = { order: ConfirmationOrder; lines: Confirmatio
 const BATCH_WINDOW_MS = 2;
 const batchScheduleFn = (callback: () => void) => setTimeout(callback, BATCH_WINDOW_MS);
 
+/** A claim that won; its order's new version when the claim changed the email's status. */
+type ClaimRow = {
+  token: string;
+  orderId: string | null;
+  customerId: string | null;
+  version: number | null;
+};
+
+/**
+ * `changed`, a statement that changes deliveries' statuses and returns their `order_id`s, with
+ * those orders' versions moved on by the same statement, so that both commit or neither does.
+ */
+function bumpingVersions(changed: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`
+    WITH changed AS (${changed})
+    UPDATE "orders"."orders" AS o
+    SET version = o.version + 1, updated_at = now()
+    FROM changed
+    WHERE o.id = changed.order_id
+    RETURNING o.id::text AS "orderId", o.customer_id::text AS "customerId", o.version AS "version"`;
+}
+
 /** The ledger table of confirmations, one row per order, and the orders they show. */
 export class EmailDeliveries implements DeliveryTable<string> {
   private readonly ledgers: (orderId: string) => DeliveryLedger;
   private readonly contents: DataLoader<string, ConfirmationContent | null>;
 
-  constructor(private readonly db: PrismaClient) {
+  constructor(
+    private readonly db: PrismaClient,
+    private readonly events: OrderEventPublisher,
+  ) {
     this.ledgers = createDeliveryLedgers(this);
     this.contents = new DataLoader((ids) => this.loadContents(ids), {
       cache: false,
@@ -66,21 +94,48 @@ export class EmailDeliveries implements DeliveryTable<string> {
 
   async claim(attempts: Array<Attempt<string>>, leaseMs: number): Promise<string[]> {
     // The row is created QUEUED with the order. A SENDING row without a lease belongs to no
-    // attempt that could finish it, so it is free as well.
-    const rows = await this.db.$queryRaw<Array<{ token: string }>>(Prisma.sql`
-      UPDATE "orders"."email_deliveries" AS d
-      SET status = 'SENDING'::"orders"."EmailStatus",
-          attempts = d.attempts + 1,
-          claim_token = r.token,
-          claimed_until = now() + ${leaseMs}::float8 * interval '1 millisecond',
-          updated_at = now()
-      FROM unnest(${attempts.map((a) => a.key)}::uuid[],
-                  ${attempts.map((a) => a.token)}::uuid[]) AS r(order_id, token)
-      WHERE d.order_id = r.order_id
-        AND (d.status = 'QUEUED'::"orders"."EmailStatus"
-             OR (d.status = 'SENDING'::"orders"."EmailStatus"
-                 AND (d.claimed_until IS NULL OR d.claimed_until < now())))
-      RETURNING r.token::text AS token`);
+    // attempt that could finish it, so it is free as well. Taking over a lapsed claim leaves
+    // the status SENDING, so only a claim of a QUEUED row moves the order's version on;
+    // RETURNING shows new values only, hence `before`, the row as the statement found it.
+    const rows = await this.db.$queryRaw<Array<ClaimRow>>(
+      Prisma.sql`
+        WITH claimed AS (
+          UPDATE "orders"."email_deliveries" AS d
+          SET status = 'SENDING'::"orders"."EmailStatus",
+              attempts = d.attempts + 1,
+              claim_token = r.token,
+              claimed_until = now() + ${leaseMs}::float8 * interval '1 millisecond',
+              updated_at = now()
+          FROM unnest(${attempts.map((a) => a.key)}::uuid[],
+                      ${attempts.map((a) => a.token)}::uuid[]) AS r(order_id, token),
+               "orders"."email_deliveries" AS before
+          WHERE d.order_id = r.order_id
+            AND before.order_id = d.order_id
+            AND (d.status = 'QUEUED'::"orders"."EmailStatus"
+                 OR (d.status = 'SENDING'::"orders"."EmailStatus"
+                     AND (d.claimed_until IS NULL OR d.claimed_until < now())))
+          RETURNING d.order_id, r.token, before.status <> d.status AS "statusChanged"
+        ), bumped AS (
+          UPDATE "orders"."orders" AS o
+          SET version = o.version + 1, updated_at = now()
+          FROM claimed
+          WHERE o.id = claimed.order_id AND claimed."statusChanged"
+          RETURNING o.id, o.customer_id, o.version
+        )
+        SELECT claimed.token::text AS token,
+               bumped.id::text AS "orderId",
+               bumped.customer_id::text AS "customerId",
+               bumped.version AS "version"
+        FROM claimed
+        LEFT JOIN bumped ON bumped.id = claimed.order_id`,
+    );
+    await this.announce(
+      rows.flatMap(({ orderId, customerId, version }) =>
+        orderId !== null && customerId !== null && version !== null
+          ? [{ orderId, customerId, version }]
+          : [],
+      ),
+    );
     return rows.map((row) => row.token);
   }
 
@@ -93,29 +148,43 @@ export class EmailDeliveries implements DeliveryTable<string> {
   }
 
   async markSent(attempts: Array<Attempt<string>>): Promise<void> {
-    await this.db.$executeRaw(Prisma.sql`
-      UPDATE "orders"."email_deliveries" AS d
-      SET status = 'SENT'::"orders"."EmailStatus",
-          sent_at = now(),
-          last_error = NULL,
-          claim_token = NULL,
-          claimed_until = NULL,
-          updated_at = now()
-      FROM unnest(${attempts.map((a) => a.key)}::uuid[],
-                  ${attempts.map((a) => a.token)}::uuid[]) AS r(order_id, token)
-      WHERE d.order_id = r.order_id AND d.claim_token = r.token`);
+    // A token is held only while SENDING, so every row recorded here changes status.
+    const events = await this.db.$queryRaw<OrderEvent[]>(
+      bumpingVersions(Prisma.sql`
+        UPDATE "orders"."email_deliveries" AS d
+        SET status = 'SENT'::"orders"."EmailStatus",
+            sent_at = now(),
+            last_error = NULL,
+            claim_token = NULL,
+            claimed_until = NULL,
+            updated_at = now()
+        FROM unnest(${attempts.map((a) => a.key)}::uuid[],
+                    ${attempts.map((a) => a.token)}::uuid[]) AS r(order_id, token)
+        WHERE d.order_id = r.order_id AND d.claim_token = r.token
+        RETURNING d.order_id`),
+    );
+    await this.announce(events);
   }
 
   async markFailed({ key, token }: Attempt<string>, error: string, final: boolean) {
-    await this.db.emailDelivery.updateMany({
-      where: { orderId: key, claimToken: token },
-      data: {
-        status: final ? 'FAILED' : 'QUEUED',
-        lastError: error,
-        claimToken: null,
-        claimedUntil: null,
-      },
-    });
+    // From SENDING, as above, to FAILED or back to QUEUED: a change of status either way.
+    const events = await this.db.$queryRaw<OrderEvent[]>(
+      bumpingVersions(Prisma.sql`
+        UPDATE "orders"."email_deliveries"
+        SET status = ${final ? 'FAILED' : 'QUEUED'}::"orders"."EmailStatus",
+            last_error = ${error},
+            claim_token = NULL,
+            claimed_until = NULL,
+            updated_at = now()
+        WHERE order_id = ${key}::uuid AND claim_token = ${token}::uuid
+        RETURNING order_id`),
+    );
+    await this.announce(events);
+  }
+
+  /** Announces the orders whose versions a committed statement moved on. */
+  private async announce(events: OrderEvent[]): Promise<void> {
+    await Promise.all(events.map((event) => this.events.publish(event)));
   }
 
   /** Orders with their lines and products' names, one query for the whole batch. */

@@ -9,6 +9,7 @@ import {
   type OrderStatus,
   type PrismaClient,
 } from '@supergraph/prisma/orders';
+import type { OrderEventPublisher } from '../order-event-publisher.ts';
 import { placeOrder, type OrderRequest, type PlacedOrder } from './place-order.ts';
 
 export type { EmailDelivery, OrderItem, OrderStatus };
@@ -39,7 +40,10 @@ export class OrderRepository {
       ),
   );
 
-  constructor(private readonly db: PrismaClient) {
+  constructor(
+    private readonly db: PrismaClient,
+    private readonly events: OrderEventPublisher,
+  ) {
     this.byId = createRowLoader(
       (ids) => db.order.findMany({ where: { id: { in: ids } }, omit: READ_OMIT }),
       (row) => row.id,
@@ -99,6 +103,7 @@ export class OrderRepository {
       SELECT o.id::text AS "id",
              o.customer_id::text AS "customerId",
              o.status::text AS "status",
+             o.version AS "version",
              o.total_cents AS "totalCents",
              o.currency AS "currency",
              o.created_at AS "createdAt",
@@ -113,8 +118,16 @@ export class OrderRepository {
       ORDER BY o.customer_id, o.id DESC`);
   }
 
+  /** Places an order, announcing it once written; a repeated idempotency key announces nothing. */
   async place(customerId: string, request: OrderRequest): Promise<PlacedOrder> {
-    const order = await placeOrder(this.db, customerId, request);
+    const { order, created } = await placeOrder(this.db, customerId, request);
+    if (created) {
+      await this.events.publish({
+        orderId: order.id,
+        customerId: order.customerId,
+        version: order.version,
+      });
+    }
     this.byId.clear(order.id).prime(order.id, order);
     this.itemsByOrderId.clear(order.id).prime(order.id, order.items);
     this.emailByOrderId.clear(order.id).prime(order.id, order.email);
@@ -124,13 +137,14 @@ export class OrderRepository {
   /**
    * Cancels in one conditional update, so that a concurrent status change cannot be
    * overwritten, and records the event in the outbox in the same transaction: only a
-   * cancellation that happened is announced. Null when there is no such order.
+   * cancellation that happened is announced, to the tasks service through the outbox and to
+   * live subscribers once committed. Null when there is no such order.
    */
   async cancel(id: string): Promise<{ order: Order; cancelled: boolean } | null> {
     const cancelled = await this.db.$transaction(async (tx) => {
       const [order] = await tx.order.updateManyAndReturn({
         where: { id, status: { in: CANCELLABLE } },
-        data: { status: 'CANCELLED' },
+        data: { status: 'CANCELLED', version: { increment: 1 } },
       });
       if (!order) return null;
       await tx.outboxMessage.createMany({
@@ -138,6 +152,13 @@ export class OrderRepository {
       });
       return order;
     });
+    if (cancelled) {
+      await this.events.publish({
+        orderId: cancelled.id,
+        customerId: cancelled.customerId,
+        version: cancelled.version,
+      });
+    }
     const order = cancelled ?? (await this.db.order.findUnique({ where: { id }, omit: READ_OMIT }));
     if (!order) return null;
     this.byId.clear(id).prime(id, order);

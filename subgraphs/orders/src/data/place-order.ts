@@ -14,6 +14,11 @@ export type OrderLine = { productId: string; quantity: number };
 /** A request that has passed validation: ids lower-cased, no duplicates, sizes in range. */
 export type OrderRequest = { items: OrderLine[]; idempotencyKey: string | null };
 export type PlacedOrder = Order & { items: OrderItem[]; email: EmailDelivery | null };
+/** The order, and whether this call made it: false when an idempotency key found it. */
+export type Placement = { order: PlacedOrder; created: boolean };
+
+/** A new order's version; each later change of its status or its email's adds one. */
+const FIRST_VERSION = 1;
 
 /** Order totals are exposed as a GraphQL Int, which is a signed 32-bit integer. */
 const MAX_TOTAL_CENTS = 2_147_483_647;
@@ -112,11 +117,11 @@ async function insertOrder(db: PrismaClient, order: NewOrder): Promise<PlacedOrd
   const [row] = await db.$queryRaw<Array<{ createdAt: Date; updatedAt: Date }>>(Prisma.sql`
     WITH o AS (
       INSERT INTO "orders"."orders"
-        (id, customer_id, status, total_cents, currency, idempotency_key, request_hash,
-         created_at, updated_at)
+        (id, customer_id, status, version, total_cents, currency, idempotency_key,
+         request_hash, created_at, updated_at)
       VALUES (${id}::uuid, ${order.customerId}::uuid, 'PENDING'::"orders"."OrderStatus",
-              ${order.totalCents}::int, ${order.currency}, ${order.idempotencyKey},
-              ${order.hash}, now(), now())
+              ${FIRST_VERSION}::int, ${order.totalCents}::int, ${order.currency},
+              ${order.idempotencyKey}, ${order.hash}, now(), now())
       RETURNING created_at, updated_at
     ), i AS (
       INSERT INTO "orders"."order_items"
@@ -148,6 +153,7 @@ async function insertOrder(db: PrismaClient, order: NewOrder): Promise<PlacedOrd
     id,
     customerId: order.customerId,
     status: 'PENDING',
+    version: FIRST_VERSION,
     totalCents: order.totalCents,
     currency: order.currency,
     idempotencyKey: order.idempotencyKey,
@@ -184,16 +190,16 @@ export async function placeOrder(
   db: PrismaClient,
   customerId: string,
   request: OrderRequest,
-): Promise<PlacedOrder> {
+): Promise<Placement> {
   const hash = requestHash(request.items);
   const existing = await findByKey(db, customerId, request.idempotencyKey);
-  if (existing) return replay(existing, hash);
+  if (existing) return { order: replay(existing, hash), created: false };
   const products = await db.product.findMany({
     where: { id: { in: request.items.map((item) => item.productId) } },
   });
   const { lines, totalCents, currency } = price(request.items, products);
   try {
-    return await insertOrder(db, {
+    const order = await insertOrder(db, {
       customerId,
       hash,
       idempotencyKey: request.idempotencyKey,
@@ -201,10 +207,11 @@ export async function placeOrder(
       totalCents,
       currency,
     });
+    return { order, created: true };
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     const winner = await findByKey(db, customerId, request.idempotencyKey);
     if (!winner) throw error;
-    return replay(winner, hash);
+    return { order: replay(winner, hash), created: false };
   }
 }

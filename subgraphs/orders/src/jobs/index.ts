@@ -9,6 +9,11 @@ export {
   type ConfirmationEmailInput,
 } from './confirmation-email.ts';
 export { createOrdersOutbox } from '../data/outbox-repository.ts';
+export {
+  createOrderEventPublisher,
+  type OrderEventPublisher,
+  type OrderEventPublisherOptions,
+} from '../order-event-publisher.ts';
 export type {
   ConfirmationContent,
   ConfirmationLine,

@@ -4,9 +4,13 @@ import type { PrismaClient } from '@supergraph/prisma/orders';
 import type { QueueHandlers } from '@supergraph/queues';
 import { EmailDeliveries } from '../data/email-deliveries.ts';
 import { FulfilmentRepository } from '../data/fulfilment-repository.ts';
+import type { OrderEventPublisher } from '../order-event-publisher.ts';
 import { renderConfirmation } from './confirmation-email.ts';
 
-export type OrdersProcessorDeps = JobDeps<PrismaClient>;
+export type OrdersProcessorDeps = JobDeps<PrismaClient> & {
+  /** Where the changes the jobs make to orders are announced, once committed. */
+  orderEvents: OrderEventPublisher;
+};
 
 /** The queues the orders service works. */
 export type OrdersProcessors = {
@@ -15,9 +19,9 @@ export type OrdersProcessors = {
 };
 
 export function createOrdersProcessors(deps: OrdersProcessorDeps): OrdersProcessors {
-  const { db, users, mailFrom, logger } = deps;
-  const fulfilment = new FulfilmentRepository(db);
-  const deliveries = new EmailDeliveries(db);
+  const { db, users, mailFrom, logger, orderEvents } = deps;
+  const fulfilment = new FulfilmentRepository(db, orderEvents);
+  const deliveries = new EmailDeliveries(db, orderEvents);
   const sendConfirmation = createEmailJob(
     {
       resolve: async ({ orderId }: { orderId: string }) => orderId,

@@ -4,6 +4,16 @@ import { Mutation } from './mutation.ts';
 import { Order, OrderItem } from './order.ts';
 import { Product } from './product.ts';
 import { Query } from './query.ts';
+import { Subscription } from './subscription.ts';
 import { User } from './user.ts';
 
-export const resolvers: Resolvers = { DateTime, Query, Mutation, Order, OrderItem, Product, User };
+export const resolvers: Resolvers = {
+  DateTime,
+  Query,
+  Mutation,
+  Subscription,
+  Order,
+  OrderItem,
+  Product,
+  User,
+};
