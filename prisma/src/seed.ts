@@ -138,7 +138,7 @@ export async function seedDatabase(urls: DatabaseUrls): Promise<SeedSummary> {
           where: { id: fulfil },
           create: {
             id: fulfil,
-            title: `Fulfil order #${orderId.slice(0, 8)}`,
+            title: `Fulfil order #${orderId.replaceAll('-', '').slice(-12)}`,
             ownerId: staffId,
             assigneeId: staffId,
             orderId,
