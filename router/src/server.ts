@@ -209,6 +209,7 @@ export async function createServer(deps: RouterDeps) {
     gate: (request) => requestGate.gate(request.raw),
     clientIp: (request) => clientIp(request.raw, deps.trustedProxyHops),
     trustedProxyHops: deps.trustedProxyHops,
+    allowedOrigin: corsPolicy(production, deps.corsOrigins),
     limits: { ...DEFAULT_LIVE_LIMITS, ...deps.live },
     metrics,
     logger,

@@ -242,3 +242,23 @@ describe('a subscription that is not one of the live fields', () => {
     assert.equal(codeOf(refused), 'BAD_REQUEST');
   });
 });
+
+describe('a WebSocket from a page on another site', () => {
+  it('is refused at the upgrade, while an allowed origin connects', async () => {
+    const { default: WebSocket } = await import('ws');
+    const url = system.url.replace(/^http/, 'ws');
+    const status = (origin: string) =>
+      new Promise<number>((resolve) => {
+        const socket = new WebSocket(url, 'graphql-transport-ws', { origin });
+        socket.once('open', () => {
+          socket.close();
+          resolve(101);
+        });
+        socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        socket.once('error', () => {});
+      });
+    // The harness's router runs in development, which allows any localhost origin.
+    assert.equal(await status('https://evil.example'), 403);
+    assert.equal(await status('http://localhost:5173'), 101);
+  });
+});

@@ -52,6 +52,7 @@ export function createLive(options: {
   gate: (request: FastifyRequest) => Promise<RequestGate>;
   clientIp: (request: FastifyRequest) => string;
   trustedProxyHops: number;
+  allowedOrigin: (origin: string) => boolean;
   limits: LiveLimits;
   metrics: Metrics;
   logger: Logger;
@@ -97,6 +98,7 @@ export function createLive(options: {
         metrics,
         logger: options.logger,
         trustedProxyHops: options.trustedProxyHops,
+        allowedOrigin: options.allowedOrigin,
         maxSubscriptionsPerConnection: options.limits.subscriptionsPerConnection,
         maxBufferedBytes: options.limits.maxBufferedBytes,
         maxMessageBytes: MAX_MESSAGE_BYTES,

@@ -22,6 +22,8 @@ export type WsTransportOptions = {
   metrics: LiveMetrics;
   logger: Logger;
   trustedProxyHops: number;
+  /** Which browser origins may connect, as for HTTP requests. */
+  allowedOrigin: (origin: string) => boolean;
   /** Subscriptions one connection may hold at once. */
   maxSubscriptionsPerConnection: number;
   /** Unsent bytes past which a client counts as too slow. */
@@ -52,6 +54,14 @@ export function attachWsTransport(options: WsTransportOptions) {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path !== '/graphql') {
       reject(socket, 404, 'Not Found');
+      return;
+    }
+    // Browsers send their page's origin on an upgrade and apply no CORS to WebSockets: the
+    // same allowlist as for HTTP keeps other sites' pages out.
+    const origin = req.headers.origin;
+    if (origin && !options.allowedOrigin(origin)) {
+      metrics.drops.inc({ transport: 'ws', reason: 'origin_not_allowed' });
+      reject(socket, 403, 'Forbidden');
       return;
     }
     const ip = clientIp(req, options.trustedProxyHops);
