@@ -33,6 +33,10 @@ async function healthy(base: string): Promise<boolean> {
 export type ProcessOptions = {
   /** The Node binary every process runs on; the one running the bench unless given. */
   node?: string;
+  /** Environment of every process, over the bench's own (QUEUE_PREFIX, router limits…). */
+  env?: Record<string, string>;
+  /** Node options of the router process alone, such as an inspector to measure it through. */
+  routerNodeArgs?: string[];
 };
 
 export async function startProcesses(
@@ -69,14 +73,15 @@ export async function startProcesses(
     // measure themselves rather than the system.
     RATE_LIMIT_REQUESTS: '0',
     LOGIN_MAX_ATTEMPTS_PER_IP: '1000000',
+    ...options.env,
   };
   const children: ChildProcess[] = [];
   // BENCH_PROFILE_DIR=dir writes a CPU profile of every process there, for finding costs.
   const profile = process.env.BENCH_PROFILE_DIR
     ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE_DIR)}`]
     : [];
-  const start = (entry: string, extra: Record<string, string> = {}) => {
-    const args = [...profile, '--import', 'tsx', path.join(ROOT, entry)];
+  const start = (entry: string, extra: Record<string, string> = {}, nodeArgs: string[] = []) => {
+    const args = [...profile, ...nodeArgs, '--import', 'tsx', path.join(ROOT, entry)];
     const child = spawn(node, args, {
       env: { ...process.env, ...env, ...extra },
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -88,7 +93,7 @@ export async function startProcesses(
     users: start('subgraphs/users/src/index.ts').pid ?? 0,
     orders: start('subgraphs/orders/src/index.ts').pid ?? 0,
     tasks: start('subgraphs/tasks/src/index.ts').pid ?? 0,
-    router: start('router/src/index.ts').pid ?? 0,
+    router: start('router/src/index.ts', {}, options.routerNodeArgs).pid ?? 0,
   };
   const stop = async () => {
     await Promise.all(
@@ -126,7 +131,7 @@ export async function startProcesses(
     subgraphUrls,
     env,
     pids,
-    spawn: start,
+    spawn: (entry, extra) => start(entry, extra),
     stop,
   };
 }

@@ -1,11 +1,12 @@
 /**
- * `npm run bench [graph|jobs|node]`: each section prints its table and ratios; the figures of
- * the run go to bench/results/ as JSON.
+ * `npm run bench [graph|jobs|node|live]`: each section prints its table and ratios; the figures
+ * of the run go to bench/results/ as JSON.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { benchGraph, graphSummary } from './graph.ts';
 import { benchJobs } from './jobs.ts';
+import { benchLive, liveSummary, liveTable } from './live.ts';
 import { benchNodes, nodeSummary } from './node.ts';
 
 const wanted = new Set(process.argv.slice(2));
@@ -34,6 +35,12 @@ if (run('node')) {
   const nodes = await benchNodes();
   report.node = nodes;
   if (!('skipped' in nodes)) summarise(nodeSummary(nodes));
+}
+if (run('live')) {
+  const live = await benchLive();
+  console.table(liveTable(live));
+  report.live = live;
+  summarise(liveSummary(live));
 }
 const dir = path.resolve(import.meta.dirname, 'results');
 mkdirSync(dir, { recursive: true });

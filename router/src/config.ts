@@ -62,6 +62,7 @@ export function loadRouterConfig(source: Record<string, string | undefined> = pr
       LIVE_CONNECTIONS_PER_CLIENT: env.positiveInt(50),
       LIVE_CONNECTIONS_PER_PROCESS: env.positiveInt(20_000),
       LIVE_SUBSCRIPTIONS_PER_CONNECTION: env.positiveInt(20),
+      LIVE_SUBSCRIPTIONS_PER_PROCESS: env.positiveInt(50_000),
       LIVE_KEEPALIVE_MS: env.positiveInt(12_000),
       SUPERGRAPH_PATH: z.string().optional(),
       DATA_DIR: z.string().optional(),
@@ -114,6 +115,7 @@ export function loadRouterConfig(source: Record<string, string | undefined> = pr
       connectionsPerClient: raw.LIVE_CONNECTIONS_PER_CLIENT,
       connectionsPerProcess: raw.LIVE_CONNECTIONS_PER_PROCESS,
       subscriptionsPerConnection: raw.LIVE_SUBSCRIPTIONS_PER_CONNECTION,
+      subscriptionsPerProcess: raw.LIVE_SUBSCRIPTIONS_PER_PROCESS,
       keepAliveMs: raw.LIVE_KEEPALIVE_MS,
     },
     rateLimit:

@@ -262,3 +262,56 @@ describe('a WebSocket from a page on another site', () => {
     assert.equal(await status('http://localhost:5173'), 101);
   });
 });
+
+describe('limits', () => {
+  it('refuses a subscription past the process limit, and a connection past the per-client one', async () => {
+    const small = await system.addRouter({
+      live: { subscriptionsPerProcess: 1, connectionsPerClient: 2 },
+    });
+    const id = await placeOrder(alice);
+    const first = track(
+      subscribeWs(small, { query: ORDER_UPDATED, variables: { id }, token: alice.token }),
+    );
+    await nextResult(first, (r) => orderOf(r)?.id === id);
+    const second = track(
+      subscribeSse(small, { query: ORDER_UPDATED, variables: { id }, token: alice.token }),
+    );
+    const full = await nextResult(second, (r) => Boolean(r.errors?.length));
+    assert.equal(codeOf(full), 'SERVICE_UNAVAILABLE');
+
+    // The SSE request above has ended; the WebSocket holds one of this client's two slots.
+    const { default: WebSocket } = await import('ws');
+    const upgrade = () =>
+      new Promise<{ status: number; socket: InstanceType<typeof WebSocket> }>((resolve) => {
+        const socket = new WebSocket(small.replace(/^http/, 'ws'), 'graphql-transport-ws');
+        socket.once('open', () => resolve({ status: 101, socket }));
+        socket.once('unexpected-response', (_req, res) =>
+          resolve({ status: res.statusCode ?? 0, socket }),
+        );
+        socket.once('error', () => {});
+      });
+    const second101 = await upgrade();
+    assert.equal(second101.status, 101);
+    const third = await upgrade();
+    assert.equal(third.status, 429);
+    second101.socket.close();
+  });
+
+  it("refuses a selection that takes the router's own alias", async () => {
+    const id = await placeOrder(alice);
+    const feed = track(
+      subscribeWs(system.url, {
+        query: 'subscription ($id: ID!) { orderUpdated(id: $id) { liveVersion__: version } }',
+        variables: { id },
+        token: alice.token,
+      }),
+    );
+    const refused = await waitUntil(
+      () =>
+        feed.results.find((r) => r.errors?.length) ??
+        (feed.ended?.error ? { errors: errorsOf(feed.ended.error) } : undefined),
+      { what: 'a refusal' },
+    );
+    assert.equal(codeOf(refused), 'BAD_USER_INPUT');
+  });
+});

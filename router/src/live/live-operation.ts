@@ -10,6 +10,7 @@ import {
   OperationTypeNode,
   getOperationAST,
   valueFromAST,
+  print,
   validate,
   visit,
   type ASTNode,
@@ -27,14 +28,24 @@ export type LiveOperation = {
   target: LiveTarget;
   /** The response key the subscriber selected the field under. */
   responseKey: string;
-  /** The query that reads one order with the subscriber's selection. */
-  query: DocumentNode;
+  /**
+   * The query that reads one order with the subscriber's selection and, under
+   * {@link VERSION_ALIAS}, its version; printed once, so that Apollo's document cache serves
+   * every read after the first.
+   */
+  query: string;
   /** The subscriber's variables, to which the order id is added per event. */
   variables: Record<string, unknown>;
 };
 
 /** The variable the derived query takes the order id in; a subscriber cannot name it. */
 export const ORDER_ID_VARIABLE = 'liveOrderId__';
+/**
+ * Where the derived query reads the order's version, which orders the reads of one
+ * subscription; removed before the subscriber sees the result, and refused in a subscriber's
+ * own selection.
+ */
+export const VERSION_ALIAS = 'liveVersion__';
 
 const FIELDS = new Set(['orderUpdated', 'myOrderUpdates']);
 
@@ -55,6 +66,16 @@ function orderIdArgument(
     throw badRequest('orderUpdated needs the id of an order.');
   }
   return value;
+}
+
+function usesVersionAlias(document: DocumentNode): boolean {
+  let used = false;
+  visit(document, {
+    Field(node) {
+      if ((node.alias?.value ?? node.name.value) === VERSION_ALIAS) used = true;
+    },
+  });
+  return used;
 }
 
 /** The variables a piece of a document refers to. */
@@ -106,6 +127,9 @@ export function prepareLiveOperation(
       ? { kind: 'order', orderId: orderIdArgument(field, schema, given) }
       : { kind: 'mine' };
   const responseKey = field.alias?.value ?? field.name.value;
+  if (usesVersionAlias(document)) {
+    throw badRequest(`The alias ${VERSION_ALIAS} is the router's own; choose another.`);
+  }
 
   const orderIdDefinition: VariableDefinitionNode = {
     kind: Kind.VARIABLE_DEFINITION,
@@ -127,7 +151,17 @@ export function prepareLiveOperation(
       },
     ],
     directives: field.directives ?? [],
-    selectionSet: field.selectionSet,
+    selectionSet: {
+      kind: Kind.SELECTION_SET,
+      selections: [
+        ...(field.selectionSet?.selections ?? []),
+        {
+          kind: Kind.FIELD,
+          alias: { kind: Kind.NAME, value: VERSION_ALIAS },
+          name: { kind: Kind.NAME, value: 'version' },
+        },
+      ],
+    },
   };
   const fragments = document.definitions.filter(
     (definition) => definition.kind === Kind.FRAGMENT_DEFINITION,
@@ -158,5 +192,5 @@ export function prepareLiveOperation(
       ...fragments,
     ],
   };
-  return { target, responseKey, query, variables: given };
+  return { target, responseKey, query: print(query), variables: given };
 }

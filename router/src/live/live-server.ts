@@ -23,6 +23,8 @@ export type LiveLimits = {
   connectionsPerClient: number;
   connectionsPerProcess: number;
   subscriptionsPerConnection: number;
+  /** About 20 KB each: the default bounds idle subscriptions to about 1 GB of heap. */
+  subscriptionsPerProcess: number;
   keepAliveMs: number;
   /** Results one subscriber may leave unread before it is dropped. */
   maxPendingResults: number;
@@ -34,6 +36,7 @@ export const DEFAULT_LIVE_LIMITS: LiveLimits = {
   connectionsPerClient: 50,
   connectionsPerProcess: 20_000,
   subscriptionsPerConnection: 20,
+  subscriptionsPerProcess: 50_000,
   keepAliveMs: 12_000,
   maxPendingResults: 32,
   maxBufferedBytes: 1_000_000,
@@ -75,6 +78,7 @@ export function createLive(options: {
     queryGuard: options.queryGuard,
     metrics,
     maxPending: options.limits.maxPendingResults,
+    maxSubscriptions: options.limits.subscriptionsPerProcess,
   });
   const sse = registerSseTransport({
     app: options.app,

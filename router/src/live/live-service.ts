@@ -52,6 +52,8 @@ export type LiveServiceOptions = {
   metrics: LiveMetrics;
   /** Results a subscriber may leave unread before it is dropped. */
   maxPending: number;
+  /** Subscriptions the whole process serves at once, over both transports. */
+  maxSubscriptions: number;
 };
 
 function refusal(message: string, code: string): readonly GraphQLError[] {
@@ -60,6 +62,7 @@ function refusal(message: string, code: string): readonly GraphQLError[] {
 
 export function createLiveService(options: LiveServiceOptions) {
   const { apollo } = options;
+  let active = 0;
 
   /** Verifies the token a connection opens with; an absent one is a refusal at subscribe. */
   async function authenticate(authorization: unknown, clientIp: string): Promise<Session> {
@@ -77,23 +80,30 @@ export function createLiveService(options: LiveServiceOptions) {
     }
   }
 
-  /** The subscriber's stream, or why it cannot have one. */
+  /** The subscriber's stream with its parsed document, or why it cannot have one. */
   function subscribe(
     request: SubscribeRequest,
-  ): AsyncGenerator<ExecutionResult, undefined> | readonly GraphQLError[] {
+  ):
+    | { stream: AsyncGenerator<ExecutionResult, undefined>; document: DocumentNode }
+    | readonly GraphQLError[] {
     const { session } = request;
     if (!session.ok) return refusal(session.message, 'UNAUTHENTICATED');
     if (session.expiresAt <= Date.now()) {
       return refusal('Your session has expired; log in again.', 'UNAUTHENTICATED');
     }
     if (typeof request.query !== 'string') return refusal('Send a subscription.', 'BAD_REQUEST');
+    if (active >= options.maxSubscriptions) {
+      options.metrics.drops.inc({ transport: request.transport, reason: 'router_full' });
+      return refusal('This server is full; try again shortly.', 'SERVICE_UNAVAILABLE');
+    }
     const guarded = options.queryGuard.check(request.query);
     if (!guarded.ok) return refusal(guarded.message, guarded.code);
     const schema = options.schema();
     if (!schema) return refusal('The graph is not loaded yet; try again.', 'SERVICE_UNAVAILABLE');
     let document: DocumentNode;
     try {
-      document = parse(request.query);
+      // Without locations: a subscription keeps its document as long as it lives.
+      document = parse(request.query, { noLocation: true });
     } catch (error) {
       return refusal(
         error instanceof GraphQLError ? error.message : 'Syntax error.',
@@ -119,7 +129,11 @@ export function createLiveService(options: LiveServiceOptions) {
       throw error;
     }
     const { viewer, clientIp } = session;
-    return liveSubscription({
+    active += 1;
+    const stream = liveSubscription({
+      onEnd: () => {
+        active -= 1;
+      },
       hub: options.hub,
       operation,
       viewer,
@@ -153,6 +167,7 @@ export function createLiveService(options: LiveServiceOptions) {
         };
       },
     });
+    return { stream, document };
   }
 
   return { authenticate, subscribe };

@@ -7,7 +7,7 @@
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { Viewer } from '@supergraph/auth';
 import type { OrderEventHub } from './order-event-hub.ts';
-import type { LiveOperation } from './live-operation.ts';
+import { VERSION_ALIAS, type LiveOperation } from './live-operation.ts';
 import type { LiveMetrics, Transport } from './live-metrics.ts';
 
 export type LiveSubscriptionOptions = {
@@ -26,15 +26,43 @@ export type LiveSubscriptionOptions = {
   disconnect: () => void;
   metrics: LiveMetrics;
   transport: Transport;
+  /** Called once when the subscription ends, however it ends. */
+  onEnd: () => void;
 };
 
-/** Versions remembered per subscriber that follows all orders; older ones are forgotten. */
-const MAX_REMEMBERED = 10_000;
+/** Versions remembered per subscriber that follows many orders; the oldest are forgotten. */
+const MAX_REMEMBERED = 1_000;
+/**
+ * Over how long the re-reads after Redis comes back are spread, so that a router with many
+ * subscribers does not send the subgraphs all of them at once.
+ */
+const RESYNC_SPREAD_MS = 2_000;
 /** setTimeout's longest delay. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function errorResult(message: string, code: string): ExecutionResult {
   return { errors: [new GraphQLError(message, { extensions: { code } })] };
+}
+
+/** Remembers a version per order, the oldest forgotten first. */
+function remember(versions: Map<string, number>, orderId: string, version: number) {
+  versions.delete(orderId);
+  versions.set(orderId, version);
+  if (versions.size > MAX_REMEMBERED) {
+    const [oldest] = versions.keys();
+    if (oldest !== undefined) versions.delete(oldest);
+  }
+}
+
+/** The order's version in a read, taken out of what the subscriber will see. */
+function takeVersion(result: ExecutionResult, responseKey: string): number | null {
+  const order = (
+    result.data as Record<string, Record<string, unknown> | null> | null | undefined
+  )?.[responseKey];
+  if (!order) return null;
+  const version = order[VERSION_ALIAS];
+  delete order[VERSION_ALIAS];
+  return typeof version === 'number' ? version : null;
 }
 
 function isNotFound(result: ExecutionResult, responseKey: string): boolean {
@@ -52,17 +80,15 @@ export function liveSubscription(
   const { target, responseKey } = operation;
   const queue: ExecutionResult[] = [];
   const pending = new Set<string>();
-  const versions = new Map<string, number>();
+  /** The newest version heard of or read, per order: an event at or below it is old news. */
+  const known = new Map<string, number>();
+  /** The version each order's last message showed: a read at or below it is not sent. */
+  const delivered = new Map<string, number>();
   let wake: (() => void) | null = null;
   let done = false;
   let reading = false;
 
   metrics.subscriptions.inc({ transport });
-
-  const follows = (orderId: string, customerId: string) =>
-    target.kind === 'order'
-      ? orderId === target.orderId
-      : viewer.role !== 'CUSTOMER' || customerId === viewer.id;
 
   function finish(last: ExecutionResult | null) {
     if (done) return;
@@ -71,6 +97,7 @@ export function liveSubscription(
     stopListening();
     clearTimeout(expiry);
     metrics.subscriptions.dec({ transport });
+    options.onEnd();
     wake?.();
   }
 
@@ -102,6 +129,14 @@ export function liveSubscription(
             ),
           );
         if (done) break;
+        const version = takeVersion(result, responseKey);
+        if (version !== null) {
+          // Reads of one subscription run one at a time, so a read never shows an older state
+          // than the last one sent; this skips one that shows the same.
+          if (version <= (delivered.get(orderId) ?? 0)) continue;
+          remember(delivered, orderId, version);
+          if (version > (known.get(orderId) ?? 0)) remember(known, orderId, version);
+        }
         if (isNotFound(result, responseKey)) {
           // Another customer's order reads as missing, exactly as it does for a query; a
           // subscriber to all of its orders simply does not see it.
@@ -120,19 +155,22 @@ export function liveSubscription(
     void drain();
   }
 
-  const stopListening = options.hub.listen({
+  const scope =
+    target.kind === 'order'
+      ? { orderId: target.orderId }
+      : viewer.role === 'CUSTOMER'
+        ? { customerId: viewer.id }
+        : ('all' as const);
+  const stopListening = options.hub.listen(scope, {
     event(event) {
-      if (done || !follows(event.orderId, event.customerId)) return;
-      if (event.version <= (versions.get(event.orderId) ?? 0)) return;
-      versions.set(event.orderId, event.version);
-      if (versions.size > MAX_REMEMBERED) {
-        const [oldest] = versions.keys();
-        if (oldest !== undefined) versions.delete(oldest);
-      }
+      if (done || event.version <= (known.get(event.orderId) ?? 0)) return;
+      remember(known, event.orderId, event.version);
       schedule(event.orderId);
     },
     resync() {
-      if (!done && target.kind === 'order') schedule(target.orderId);
+      if (done || target.kind !== 'order') return;
+      const timer = setTimeout(() => schedule(target.orderId), Math.random() * RESYNC_SPREAD_MS);
+      timer.unref();
     },
   });
 

@@ -5,7 +5,7 @@
  * backpressure: a write waits for the last one to flush.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createHandler, type OperationArgs } from 'graphql-sse';
 import type { FastifyInstance, FastifyRequest, RequestGate } from '@supergraph/http';
 import { refuse } from '@supergraph/http';
@@ -41,7 +41,7 @@ export function registerSseTransport(options: SseTransportOptions) {
       const session = sessions.get(req.raw);
       const res = req.context.res;
       if (!session) return { data: null, errors: [new GraphQLError('Not connected.')] };
-      const stream = service.subscribe({
+      const live = service.subscribe({
         query: params.query,
         variables: params.variables,
         operationName: params.operationName,
@@ -51,13 +51,13 @@ export function registerSseTransport(options: SseTransportOptions) {
         disconnect: () => res.destroy(),
       });
       // graphql-sse recognises a result by its `data` key.
-      if (!(Symbol.asyncIterator in stream)) return { data: null, errors: [...stream] };
+      if (!('stream' in live)) return { data: null, errors: [...live] };
       const args: OperationArgs<{ stream: Stream }> = {
         schema: options.schema() as GraphQLSchema,
-        document: parse(String(params.query)),
+        document: live.document,
         operationName: params.operationName,
         variableValues: params.variables,
-        contextValue: { stream },
+        contextValue: { stream: live.stream },
       };
       return args;
     },

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { GraphQLError, parse, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { clientIp } from '@supergraph/auth';
@@ -110,7 +110,7 @@ export function attachWsTransport(options: WsTransportOptions) {
           ];
         }
         const socket = ctx.extra.socket;
-        const stream = service.subscribe({
+        const live = service.subscribe({
           query: payload.query,
           variables: payload.variables,
           operationName: payload.operationName,
@@ -120,14 +120,14 @@ export function attachWsTransport(options: WsTransportOptions) {
           // Its buffer is full, so a close frame would wait behind it: cut the link.
           disconnect: () => socket.terminate(),
         });
-        if (!(Symbol.asyncIterator in stream)) return stream;
+        if (!('stream' in live)) return live;
         connection.subscriptions += 1;
         const args: ExecutionArgs = {
           schema: options.schema() as GraphQLSchema,
-          document: parse(String(payload.query)),
+          document: live.document,
           operationName: payload.operationName,
           variableValues: payload.variables,
-          contextValue: { stream },
+          contextValue: { stream: live.stream },
         };
         return args;
       },
