@@ -396,6 +396,7 @@ async function measureFanout(
   probe: ReturnType<typeof routerProbe>,
   system: Processes,
   publish: (channelMessage: string) => Promise<unknown>,
+  database: pg.Pool,
 ): Promise<FanoutResult> {
   const orders: FollowedOrder[] = owners.slice(0, FANOUT_ORDERS).map((customer) => ({
     orderId: customer.orderIds[0]!,
@@ -414,18 +415,25 @@ async function measureFanout(
   let stalls = 0;
   const latencies: number[] = [];
 
+  // Each event is a real change: the order's version goes up in Postgres, as a change of its
+  // status does, and is then announced; the router sends only reads that show a newer version.
   const send = (order: FollowedOrder) => {
     order.version += 1;
     order.received = 0;
     order.publishedAt = performance.now();
     if (measuring) published++;
-    publish(
-      JSON.stringify({
-        orderId: order.orderId,
-        customerId: order.customerId,
-        version: order.version,
-      }),
-    ).catch(() => errors++);
+    database
+      .query('UPDATE orders.orders SET version = $2 WHERE id = $1', [order.orderId, order.version])
+      .then(() =>
+        publish(
+          JSON.stringify({
+            orderId: order.orderId,
+            customerId: order.customerId,
+            version: order.version,
+          }),
+        ),
+      )
+      .catch(() => errors++);
   };
   const onResult = (order: FollowedOrder, result: LiveResult) => {
     if (result.errors) errors++;
@@ -650,6 +658,7 @@ export async function benchLive(): Promise<LiveReport> {
   });
   const publisher = connectRedis(redis);
   const channel = orderEventsChannel(queuePrefix);
+  const changes = new pg.Pool({ connectionString: database.url, max: 4 });
   try {
     const probe = routerProbe(system, inspectorPort);
     const idle = await measureIdle(customers, probe);
@@ -664,6 +673,7 @@ export async function benchLive(): Promise<LiveReport> {
       probe,
       system,
       publish,
+      changes,
     );
     // The owner and nine staff members: every subscriber's read is a subgraph call of its own.
     const fanoutTenViewers = await measureFanout(
@@ -673,6 +683,7 @@ export async function benchLive(): Promise<LiveReport> {
       probe,
       system,
       publish,
+      changes,
     );
     for (const run of [fanout, fanoutTenViewers]) {
       console.log(
@@ -701,6 +712,7 @@ export async function benchLive(): Promise<LiveReport> {
     };
   } finally {
     await closeRedisClient(publisher);
+    await changes.end();
     await system.stop();
     await database.drop();
   }
