@@ -36,6 +36,8 @@ export type System = {
   orders: ReturnType<typeof createOrdersClient>;
   /** The QUEUE_PREFIX of this system: its order events' channel, apart from other tests'. */
   queuePrefix: string;
+  /** The Redis every service of this system uses, for a job worker to join them there. */
+  redis: RedisTarget;
   /** Starts one more router on the same subgraphs and Redis; returns its /graphql URL. */
   addRouter(options?: RouterOptions): Promise<string>;
   /** Stops one subgraph's HTTP server, as a crash would; its port then refuses connections. */
@@ -168,6 +170,7 @@ export async function startSystem({
     subgraphUrls,
     orders: dbs.orders,
     queuePrefix,
+    redis: target,
     addRouter,
     async stopSubgraph(name) {
       await closeServer(subgraphs[name].http, 1000);

@@ -11,7 +11,11 @@ export function randomId(): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** How people refer to an order: the last 8 hex digits of its id. */
+/**
+ * How people refer to an order: the last 12 hex digits of its id, as its fulfilment task's
+ * title and its emails name it (the first digits of a UUIDv7 are a timestamp, alike for orders
+ * placed together).
+ */
 export function orderNumber(id: string): string {
-  return `#${id.replaceAll('-', '').slice(-8).toUpperCase()}`;
+  return `#${id.replaceAll('-', '').slice(-12)}`;
 }
