@@ -3,27 +3,16 @@
  * a subscriber that stops reading, and the router itself stopping on SIGTERM.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import { orderEventsChannel } from '@supergraph/redis';
-import { freePort, metricSample, PrivateRedis, postGraphQL, waitUntil } from '@supergraph/testing';
-import {
-  JWT_SECRET,
-  SUBGRAPH_SECRET,
-  seedProducts,
-  signUp,
-  startSystem,
-  type Auth,
-  type System,
-} from './harness.ts';
+import { metricSample, PrivateRedis, postGraphQL, waitUntil } from '@supergraph/testing';
+import { seedProducts, signUp, startSystem, type Auth, type System } from './harness.ts';
 import { nextResult, subscribeSse, subscribeWs, type Feed } from './live-clients.ts';
-
-const ENTRY = path.resolve(import.meta.dirname, '../src/index.ts');
+import { spawnRouter, type RouterProcess } from './router-process.ts';
 
 const ORDER_UPDATED = /* GraphQL */ `
   subscription ($id: ID!) {
@@ -216,12 +205,12 @@ describe('a subscriber that stops reading', () => {
 
 describe('the router stopping on SIGTERM', () => {
   let system: System;
-  let child: ChildProcess;
+  let router: RouterProcess;
   before(async () => {
     system = await startSystem();
   });
   after(async () => {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    await router.kill();
     await system.stop();
   });
 
@@ -229,40 +218,22 @@ describe('the router stopping on SIGTERM', () => {
     const productIds = await seedProducts(system);
     const alice = await signUp(system, `alice-${randomUUID()}@example.com`, 'Alice');
     const id = await placeOrder(system, alice, productIds);
-    const port = await freePort();
-    child = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        LOG_LEVEL: 'silent',
-        ROUTER_PORT: String(port),
-        USERS_URL: system.subgraphUrls.users,
-        ORDERS_URL: system.subgraphUrls.orders,
-        TASKS_URL: system.subgraphUrls.tasks,
-        JWT_SECRET,
-        SUBGRAPH_SECRET,
-        QUEUE_PREFIX: system.queuePrefix,
-        CORS_ORIGINS: 'https://shop.example.com',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
+    router = await spawnRouter(system);
+    const ws = subscribeWs(router.url, {
+      query: ORDER_UPDATED,
+      variables: { id },
+      token: alice.token,
     });
-    const exited = once(child, 'exit');
-    const url = `http://127.0.0.1:${port}/graphql`;
-    await waitUntil(
-      async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => null))?.ok,
-      {
-        timeoutMs: 30_000,
-        what: 'the router to start',
-      },
-    );
-    const ws = subscribeWs(url, { query: ORDER_UPDATED, variables: { id }, token: alice.token });
-    const sse = subscribeSse(url, { query: ORDER_UPDATED, variables: { id }, token: alice.token });
+    const sse = subscribeSse(router.url, {
+      query: ORDER_UPDATED,
+      variables: { id },
+      token: alice.token,
+    });
     try {
       await nextResult(ws, () => true);
       await nextResult(sse, () => true);
-      child.kill('SIGTERM');
-      const [code] = await exited;
-      assert.equal(code, 0);
+      router.child.kill('SIGTERM');
+      assert.equal(await router.exited, 0);
       await waitUntil(() => ws.closeCode, { what: 'the WebSocket to close' });
       assert.equal(ws.closeCode, 1001);
       await waitUntil(() => sse.ended, { what: 'the event stream to end' });
