@@ -18,7 +18,10 @@ export type RouterProcess = {
   kill(): Promise<void>;
 };
 
-export async function spawnRouter(system: System): Promise<RouterProcess> {
+export async function spawnRouter(
+  system: System,
+  { corsOrigins = 'https://shop.example.com' }: { corsOrigins?: string } = {},
+): Promise<RouterProcess> {
   if (typeof system.redis !== 'string') throw new Error('a router process needs a REDIS_URL');
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
@@ -34,7 +37,7 @@ export async function spawnRouter(system: System): Promise<RouterProcess> {
       JWT_SECRET,
       SUBGRAPH_SECRET,
       QUEUE_PREFIX: system.queuePrefix,
-      CORS_ORIGINS: 'https://shop.example.com',
+      CORS_ORIGINS: corsOrigins,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
