@@ -59,6 +59,20 @@ async function cancelOrder(system: System, auth: Auth, id: string) {
   assert.equal(res.errors, undefined, JSON.stringify(res.errors));
 }
 
+/**
+ * The order with its lines twenty times over (aliases): a result of about 100 KB, so that a
+ * client that stops reading fills the kernel's socket buffers within a few dozen changes.
+ */
+const ORDER_UPDATED_LARGE = /* GraphQL */ `
+  subscription ($id: ID!) {
+    orderUpdated(id: $id) {
+      id
+      status
+      ${Array.from({ length: 20 }, (_, i) => `lines${i}: items { quantity unitPriceCents product { name sku } }`).join('\n      ')}
+    }
+  }
+`;
+
 const statusOf = (feed: Feed, index: number) =>
   (feed.results[index]?.data?.orderUpdated as { status?: string } | undefined)?.status;
 
@@ -133,7 +147,7 @@ describe('a subscriber that stops reading', () => {
     const id = await placeOrder(system, alice, productIds, 50);
 
     const healthy = subscribeWs(system.url, {
-      query: ORDER_UPDATED,
+      query: ORDER_UPDATED_LARGE,
       variables: { id },
       token: alice.token,
     });
@@ -151,7 +165,7 @@ describe('a subscriber that stops reading', () => {
       JSON.stringify({
         id: '1',
         type: 'subscribe',
-        payload: { query: ORDER_UPDATED, variables: { id } },
+        payload: { query: ORDER_UPDATED_LARGE, variables: { id } },
       }),
     );
     await once(stalled, 'message');
