@@ -4,12 +4,14 @@
  * the router and three subgraphs share a single core.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { freePort, waitUntil } from '@supergraph/testing';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-export const BENCH_JWT_SECRET = 'bench-jwt-secret-bench-jwt-secret-bench-jwt';
-export const BENCH_SUBGRAPH_SECRET = 'bench-subgraph-secret-bench-subgraph-secret';
+// Production refuses guessable secrets: each run makes its own.
+export const BENCH_JWT_SECRET = randomBytes(32).toString('base64');
+export const BENCH_SUBGRAPH_SECRET = randomBytes(32).toString('base64');
 
 export type Processes = {
   url: string;
