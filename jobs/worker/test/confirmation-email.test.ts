@@ -135,3 +135,37 @@ describe('order confirmation email', () => {
     }
   });
 });
+
+describe('a send slower than its lease', () => {
+  let jobs: JobSystem;
+
+  before(async () => {
+    jobs = await startJobSystem();
+  });
+  after(() => jobs.stop());
+
+  it('keeps its claim while the server is slow, so a second attempt never sends a copy', async () => {
+    const sink = await SmtpSink.start();
+    // Each step answers inside SMTP_TIMEOUT_MS (2 s), yet the whole send takes longer than
+    // EMAIL_LEASE_MS (3 s).
+    sink.mode = { kind: 'slow', delayMs: 1500 };
+    const worker = await jobs.startWorker({ smtpUrl: sink.url });
+    try {
+      const buyer = await jobs.signUp();
+      const order = await jobs.placeOrder(buyer);
+      await waitForEmailState(jobs, buyer, order.id, (s) => s.status === 'SENDING');
+      await settle(3500);
+      assert.equal(sink.accepted.length, 0, 'still sending');
+      // A second job for the same email, as a duplicate delivery or a recovered job would be.
+      await jobs
+        .queue(QUEUES.orderConfirmation)
+        .add('send-confirmation', { orderId: order.id }, { jobId: `copy.${order.id}` });
+      await waitForEmailState(jobs, buyer, order.id, (s) => s.status === 'SENT');
+      await settle(3000);
+      assert.equal(sink.accepted.length, 1);
+    } finally {
+      await worker.stop();
+      await sink.stop();
+    }
+  });
+});

@@ -56,9 +56,19 @@ export async function deliverOnce(options: DeliverOnceOptions): Promise<'sent' |
     await job.moveToDelayed(claim.until.getTime() + 100, token);
     throw new DelayedError();
   }
+  // A send may take longer than one lease: a slow users lookup, then a slow server answering
+  // each SMTP step just inside its timeout. Renewing the claim while this attempt is alive
+  // keeps another from taking over, and sending a second copy, from one that is merely slow;
+  // a dead attempt stops renewing, and its claim lapses as before.
+  const renewal = setInterval(() => {
+    ledger.renew(claim.token, options.leaseMs).catch(() => {
+      // A missed renewal is covered by the next one, a third of a lease later.
+    });
+  }, options.leaseMs / 3);
   try {
     await options.mailer.send(await options.compose());
   } catch (error) {
+    clearInterval(renewal);
     const permanent = isPermanentFailure(error) || error instanceof PermanentDeliveryError;
     const final = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const reason = describeFailure(error);
@@ -66,6 +76,7 @@ export async function deliverOnce(options: DeliverOnceOptions): Promise<'sent' |
     if (permanent) throw new UnrecoverableError(reason);
     throw error;
   }
+  clearInterval(renewal);
   await recordSent(ledger, claim.token, options.leaseMs / 2);
   return 'sent';
 }

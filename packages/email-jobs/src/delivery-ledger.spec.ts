@@ -40,6 +40,12 @@ function memoryTable(rows: Map<string, Row>) {
         }),
       );
     },
+    async renew({ key, token }, leaseMs) {
+      const row = rows.get(key.toLowerCase());
+      if (row?.token !== token) return false;
+      row.claimedUntil = new Date(Date.now() + leaseMs);
+      return true;
+    },
     async markSent(attempts) {
       calls.markSent += 1;
       for (const { key, token } of attempts) {

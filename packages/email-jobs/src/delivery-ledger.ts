@@ -16,6 +16,8 @@ export interface DeliveryLedger {
    * other attempt holds a live claim.
    */
   claim(leaseMs: number): Promise<Claim>;
+  /** Extends the claim to `leaseMs` from now, if `token` still holds it; false if not. */
+  renew(token: string, leaseMs: number): Promise<boolean>;
   /** Records the send, if `token` still holds the claim. */
   sent(token: string): Promise<void>;
   /** Records a failed attempt: final ones end as FAILED, others free the claim for a retry. */
@@ -44,6 +46,8 @@ export interface DeliveryTable<Key> {
   claim(attempts: Array<Attempt<Key>>, leaseMs: number): Promise<string[]>;
   /** The state of each email that has a row, by `id`. */
   states(keys: Key[]): Promise<Map<string, DeliveryState>>;
+  /** Extends one claim to `leaseMs` from now, if its token still holds it; false if not. */
+  renew(attempt: Attempt<Key>, leaseMs: number): Promise<boolean>;
   /** Records sends, each only if its token still holds the claim. */
   markSent(attempts: Array<Attempt<Key>>): Promise<void>;
   /**
@@ -119,6 +123,7 @@ export function createDeliveryLedgers<Key>(
   }, options);
   return (key) => ({
     claim: (leaseMs) => claims.load({ key, leaseMs }),
+    renew: (token, leaseMs) => table.renew({ key, token }, leaseMs),
     sent: (token) => sends.load({ key, token }),
     failed: (token, error, final) =>
       table.markFailed({ key, token }, error.slice(0, MAX_ERROR_LENGTH), final),

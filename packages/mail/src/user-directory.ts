@@ -18,8 +18,19 @@ const ENTITIES = `query Recipients($representations: [_Any!]!) {
 
 type EntitiesResponse = {
   data?: { _entities?: Array<Recipient | null> } | null;
-  errors?: Array<{ message: string }>;
+  errors?: Array<{ message: string; path?: ReadonlyArray<string | number> }>;
 };
+
+/**
+ * The error, if any, that makes entity `index`'s null unreliable: one whose path points at it,
+ * or one that points at no entity in particular (it may have caused any null).
+ */
+function errorFor(errors: EntitiesResponse['errors'], index: number) {
+  return errors?.find((error) => {
+    const at = error.path?.[1];
+    return typeof at !== 'number' || at === index;
+  });
+}
 
 export type UserDirectoryOptions = {
   /** The users subgraph's GraphQL endpoint. */
@@ -58,7 +69,15 @@ export function createUserDirectory(options: UserDirectoryOptions): UserDirector
       if (!entities) {
         throw new Error(`users subgraph lookup failed: ${body.errors?.[0]?.message ?? 'no data'}`);
       }
-      return ids.map((_, index) => entities[index] ?? null);
+      // Only a null the users subgraph resolved without error means "no such user", which
+      // fails the email for good; a null next to an error is a fault (a database blip), and
+      // failing that lookup leaves the email to its retries.
+      return ids.map((_, index) => {
+        const entity = entities[index];
+        if (entity) return entity;
+        const error = errorFor(body.errors, index);
+        return error ? new Error(`users subgraph lookup failed: ${error.message}`) : null;
+      });
     },
     {
       cache: false,

@@ -17,12 +17,15 @@ export const DEFAULT_POLICY: JobPolicy = {
 };
 
 /**
- * Completed jobs are trimmed, by count and age, so Redis stays small; failed ones are kept
- * until someone looks at them in the dashboard.
+ * Completed jobs are trimmed, by count and age, so Redis stays small. Failed ones are kept
+ * longer, a week and the latest 10000 per queue, so the dashboard still shows the recent
+ * failures to look at and retry, yet an outage that fails jobs by the million cannot fill
+ * Redis (its `noeviction` policy would then refuse every write). A failed email outlives its
+ * job anyway: its ledger row says FAILED, and `retryConfirmationEmail` sends it again.
  */
-const KEEP = {
+export const KEEP = {
   removeOnComplete: { count: 5000, age: 24 * 3600 },
-  removeOnFail: false,
+  removeOnFail: { count: 10_000, age: 7 * 24 * 3600 },
 } satisfies JobsOptions;
 
 export function jobOptions(queue: QueueName, policy: JobPolicy): JobsOptions {

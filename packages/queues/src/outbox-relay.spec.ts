@@ -60,3 +60,31 @@ describe('enqueueRows, on real Redis', () => {
     dead.disconnect();
   });
 });
+
+describe('job retention, on real Redis', () => {
+  const connection = producerConnection(redisUrl);
+  const queues = new QueueSet(connection, `sgtest-${randomUUID().slice(0, 8)}`);
+
+  // Connected by now, most likely: the suite above waited on its own connection.
+  before(async () => {
+    if (connection.status !== 'ready') await once(connection, 'ready');
+  });
+  after(async () => {
+    await Promise.all(queues.all().map((queue) => queue.obliterate({ force: true })));
+    await queues.close();
+    await closeConnection(connection);
+  });
+
+  it('bounds failed jobs by age and count on every queue, keeping a week for the dashboard', async () => {
+    for (const queue of queues.all()) {
+      const job = await queue.add('probe', {});
+      const stored = await queue.getJob(job.id!);
+      assert.deepEqual(
+        stored?.opts.removeOnFail,
+        { count: 10_000, age: 7 * 24 * 3600 },
+        queue.name,
+      );
+      assert.ok(stored?.opts.removeOnComplete, queue.name);
+    }
+  });
+});

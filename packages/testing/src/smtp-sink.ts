@@ -7,7 +7,9 @@ export type SinkMode =
   /** Refuses every recipient with this reply, e.g. 550 or 451. */
   | { kind: 'reject'; code: number; message: string }
   /** Holds the reply to each message's data until `release` (or until the client goes away). */
-  | { kind: 'hold' };
+  | { kind: 'hold' }
+  /** Answers MAIL FROM, RCPT TO and the data each `delayMs` late: slow, yet never idle long. */
+  | { kind: 'slow'; delayMs: number };
 
 export type AcceptedMail = {
   messageId: string | undefined;
@@ -72,7 +74,15 @@ export class SmtpSink {
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
       size: 10 * 1024 * 1024,
+      onMailFrom: (_address, _session, callback) => {
+        if (this.mode.kind === 'slow') setTimeout(() => callback(), this.mode.delayMs);
+        else callback();
+      },
       onRcptTo: (_address, _session, callback) => {
+        if (this.mode.kind === 'slow') {
+          setTimeout(() => callback(), this.mode.delayMs);
+          return;
+        }
         if (this.mode.kind === 'reject') {
           const error = new Error(this.mode.message) as Error & { responseCode: number };
           error.responseCode = this.mode.code;
@@ -94,6 +104,11 @@ export class SmtpSink {
           .then(async ({ messageId, parsed }) => {
             if (this.mode.kind === 'hold') {
               await new Promise<void>((resolve) => this.held.push(resolve));
+            }
+            if (this.mode.kind === 'slow') {
+              await new Promise((resolve) =>
+                setTimeout(resolve, (this.mode as { delayMs: number }).delayMs),
+              );
             }
             if (this.closed.has(session.id)) {
               callback(new Error('client went away'));

@@ -147,6 +147,16 @@ export class EmailDeliveries implements DeliveryTable<string> {
     return new Map(rows.map(({ orderId, ...state }) => [orderId.toLowerCase(), state]));
   }
 
+  async renew({ key, token }: Attempt<string>, leaseMs: number): Promise<boolean> {
+    // The status stays SENDING: nothing a reader of the order sees changes.
+    const renewed = await this.db.$executeRaw`
+      UPDATE "orders"."email_deliveries"
+      SET claimed_until = now() + ${leaseMs}::float8 * interval '1 millisecond'
+      WHERE order_id = ${key}::uuid AND claim_token = ${token}::uuid
+        AND status = 'SENDING'::"orders"."EmailStatus"`;
+    return renewed > 0;
+  }
+
   async markSent(attempts: Array<Attempt<string>>): Promise<void> {
     // A token is held only while SENDING, so every row recorded here changes status.
     const events = await this.db.$queryRaw<OrderEvent[]>(

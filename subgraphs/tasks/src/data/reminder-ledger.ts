@@ -56,6 +56,15 @@ function reminderDeliveries(db: PrismaClient): DeliveryTable<Reminder> {
       return states;
     },
 
+    async renew({ key, token }, leaseMs) {
+      const renewed = await db.$executeRaw`
+        UPDATE "tasks"."reminder_deliveries"
+        SET claimed_until = now() + ${leaseMs}::int * interval '1 millisecond'
+        WHERE task_id = ${key.taskId}::uuid AND due_at = ${key.dueAt}::timestamptz
+          AND claim_token = ${token}::uuid AND status = 'SENDING'::"tasks"."ReminderStatus"`;
+      return renewed > 0;
+    },
+
     async markSent(attempts) {
       for (const { key, token } of attempts) {
         await db.$executeRaw`
@@ -90,6 +99,10 @@ export class ReminderLedger implements DeliveryLedger {
 
   claim(leaseMs: number): Promise<Claim> {
     return this.ledger.claim(leaseMs);
+  }
+
+  renew(token: string, leaseMs: number): Promise<boolean> {
+    return this.ledger.renew(token, leaseMs);
   }
 
   sent(token: string): Promise<void> {
