@@ -47,8 +47,8 @@ describe('router shutdown', () => {
         USERS_URL: slowUrl,
         ORDERS_URL: slowUrl,
         TASKS_URL: slowUrl,
-        JWT_SECRET: 'shutdown-test-jwt-secret-shutdown-test-jwt',
-        SUBGRAPH_SECRET: 'shutdown-test-subgraph-secret-shutdown-test',
+        JWT_SECRET: 'shutdown-1oofr7-5gfX8Ha9zICoG_G8yYKj7ewo_VycUqhjP',
+        SUBGRAPH_SECRET: 'shutdown-LPB3XWHbp7lJTyJUd7Lhcyr5GxS983rdfYzlLMxB',
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  assertUnguessable,
   ConfigError,
   dataDir,
   env,
@@ -73,5 +74,8 @@ function basicCredentials(
       `DASHBOARD_PASSWORD: must be at least ${MIN_PASSWORD_LENGTH} characters in production`,
     );
   }
+  // The dashboard can purge queues and is reachable over the network: its password is held to
+  // the same bar as the signing keys, not only to a length.
+  if (production) assertUnguessable('DASHBOARD_PASSWORD', password);
   return { user, password };
 }

@@ -527,7 +527,25 @@ describe('dashboard configuration', () => {
       failure({ ...production, DASHBOARD_PASSWORD: 'elevenchars' }),
       /^DASHBOARD_PASSWORD: must be at least 12 characters/,
     );
-    assert.equal(load({ ...production, DASHBOARD_PASSWORD: 'twelve chars' }).production, true);
+    // Long enough is not enough: published, placeholder and low-entropy passwords are refused.
+    for (const [password, reason] of [
+      ['compose-only-dashboard-password', 'is a value published in this repository'],
+      ['CHANGE-ME-ops-dashboard-2025', 'looks like a placeholder'],
+      ['twelve chars', 'too easy to guess'],
+    ] as const) {
+      assert.match(
+        failure({ ...production, DASHBOARD_PASSWORD: password }),
+        new RegExp(`^DASHBOARD_PASSWORD: ${reason}`),
+      );
+    }
+    assert.equal(
+      load({
+        ...production,
+        DASHBOARD_PASSWORD: 'oZ3t-Vq8kR1wYh6nLc2Xp9sGm4Bf7Ju0',
+        JWT_SECRET: 'Wd5r-Hk2mQ8zTn1cYb7Lx4Fv0Pa9Ug3Se6Jo',
+      }).production,
+      true,
+    );
     assert.throws(
       () => loadDashboardConfig({ NODE_ENV: 'production' }),
       (error: unknown) => error instanceof ConfigError && /^JWT_SECRET: /.test(error.message),
@@ -557,6 +575,10 @@ describe('dashboard entry point', { timeout: 30_000 }, () => {
   it('stops at start-up with one line naming the variable', async () => {
     for (const [env, line] of [
       [{ DASHBOARD_USER: 'ops' }, 'DASHBOARD_PASSWORD: required when DASHBOARD_USER is set'],
+      [
+        { NODE_ENV: 'production' },
+        'JWT_SECRET: looks like a placeholder; generate one with `openssl rand -base64 32`',
+      ],
       [
         { REDIS_CLUSTER_NODES: '127.0.0.1:7000', QUEUE_PREFIX: 'bull' },
         "QUEUE_PREFIX: must be a hash tag such as {bull} when REDIS_CLUSTER_NODES is set, so that each queue's keys share one cluster slot",

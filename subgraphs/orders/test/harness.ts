@@ -16,7 +16,9 @@ import {
 } from '../src/order-event-publisher.ts';
 import { createServer } from '../src/server.ts';
 
-export const SECRET = 'test-subgraph-secret-that-is-long-enough';
+// Random-looking: the shutdown test runs orders with NODE_ENV=production, which refuses
+// guessable secrets.
+export const SECRET = 'orders-JHHwa5hs-PqSVAXpTilmvyb0jUEmp_lqK_j1YUWQ';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export type Harness = {
