@@ -5,8 +5,10 @@ import {
   env,
   gatewaySecrets,
   loadConfig,
+  redisMemoryAlarm,
   redisTarget,
 } from '@supergraph/config';
+import { parseCidrs } from '@supergraph/http';
 import { DEFAULT_LIMITS as LIMITS } from './limits/operation-limits.ts';
 import { Safelist } from './persisted-queries/safelist.ts';
 
@@ -52,6 +54,9 @@ export function loadRouterConfig(source: Record<string, string | undefined> = pr
         .default('apq'),
       SAFELIST_PATH: z.string().optional(),
       APQ_TTL_SECONDS: env.positiveInt(3600),
+      APQ_REGISTRATIONS_PER_CLIENT: env.wholeNumber(100),
+      APQ_REGISTRATION_WINDOW_SECONDS: env.positiveInt(60),
+      OPS_ALLOW_CIDRS: z.string().optional(),
       SUBGRAPH_TIMEOUT_MS: env.positiveInt(10_000),
       USERS_TIMEOUT_MS: optionalMs,
       ORDERS_TIMEOUT_MS: optionalMs,
@@ -84,6 +89,16 @@ export function loadRouterConfig(source: Record<string, string | undefined> = pr
       );
     }
   }
+  const opsAllowCidrs = raw.OPS_ALLOW_CIDRS?.split(',')
+    .map((cidr) => cidr.trim())
+    .filter(Boolean);
+  if (opsAllowCidrs) {
+    try {
+      parseCidrs(opsAllowCidrs);
+    } catch (error) {
+      throw new ConfigError(`OPS_ALLOW_CIDRS: ${(error as Error).message}`);
+    }
+  }
   if (raw.PERSISTED_QUERIES === 'safelist' && !raw.SAFELIST_PATH) {
     throw new ConfigError('SAFELIST_PATH: required when PERSISTED_QUERIES=safelist');
   }
@@ -97,6 +112,7 @@ export function loadRouterConfig(source: Record<string, string | undefined> = pr
     maxBodyBytes: raw.MAX_BODY_BYTES,
     supergraphPath: raw.SUPERGRAPH_PATH,
     redis: redisTarget(raw),
+    redisMemoryAlarm: redisMemoryAlarm(raw),
     subgraphResilience: (name: string) => ({
       timeoutMs:
         { users: raw.USERS_TIMEOUT_MS, orders: raw.ORDERS_TIMEOUT_MS, tasks: raw.TASKS_TIMEOUT_MS }[
@@ -106,6 +122,8 @@ export function loadRouterConfig(source: Record<string, string | undefined> = pr
       halfOpenAfterMs: raw.CIRCUIT_HALF_OPEN_MS,
     }),
     trustedProxyHops: raw.TRUST_PROXY_HOPS,
+    /** Who may read /ready and /metrics; the edge's default (loopback, private) when unset. */
+    opsAllowCidrs,
     /**
      * Order events arrive on a channel under this prefix, the one the services publish on. A
      * channel is not a key, so unlike the queues it needs no hash tag on a Redis Cluster.
@@ -139,7 +157,17 @@ export function loadRouterConfig(source: Record<string, string | undefined> = pr
             safelist: Safelist.fromManifest(raw.SAFELIST_PATH ?? '', 'SAFELIST_PATH'),
           }
         : raw.PERSISTED_QUERIES === 'apq'
-          ? { mode: 'apq' as const, ttlSeconds: raw.APQ_TTL_SECONDS }
+          ? {
+              mode: 'apq' as const,
+              ttlSeconds: raw.APQ_TTL_SECONDS,
+              registrations:
+                raw.APQ_REGISTRATIONS_PER_CLIENT === 0
+                  ? null
+                  : {
+                      points: raw.APQ_REGISTRATIONS_PER_CLIENT,
+                      windowSeconds: raw.APQ_REGISTRATION_WINDOW_SECONDS,
+                    },
+            }
           : { mode: 'off' as const },
   };
 }

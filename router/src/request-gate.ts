@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { clientIp, unauthenticatedAnswer, type TokenKey, type Viewer } from '@supergraph/auth';
 import type { RequestGate } from '@supergraph/http';
-import type { RateLimiter } from '@supergraph/redis';
+import { addressKey, type RateLimiter } from '@supergraph/redis';
 import { viewerFromRequest } from './auth.ts';
 
 /** Who is asking, as established by the gate. */
@@ -36,7 +36,10 @@ export function createRequestGate(options: RequestGateOptions) {
       refusal = error;
     }
     if (options.limiter) {
-      const decision = await options.limiter.consume(viewer ? `user:${viewer.id}` : `ip:${ip}`);
+      // An IPv6 client spends its /64's budget: it can pick any address in it at will.
+      const decision = await options.limiter.consume(
+        viewer ? `user:${viewer.id}` : `ip:${addressKey(ip)}`,
+      );
       if (!decision.allowed) {
         return {
           ok: false,

@@ -8,7 +8,14 @@ import {
 import { clientIp, createRequestProofs, tokenKey } from '@supergraph/auth';
 import { createEdge, graphqlRoute, type RequestGate } from '@supergraph/http';
 import { createMetrics, currentRequestScope, type Logger } from '@supergraph/observability';
-import { createRateLimiter, redisReady, type RateLimit, type RedisClient } from '@supergraph/redis';
+import {
+  addressKey,
+  createRateLimiter,
+  redisReady,
+  registerRedisMemoryGauge,
+  type RateLimit,
+  type RedisClient,
+} from '@supergraph/redis';
 import type { GraphQLSchema } from 'graphql';
 import type { RouterContext } from './context.ts';
 import { corsPolicy } from './cors.ts';
@@ -30,7 +37,17 @@ import { valueCompletionPlugin } from './value-completion-plugin.ts';
 
 /** How the router treats persisted queries. */
 export type PersistedQueries =
-  { mode: 'apq'; ttlSeconds: number } | { mode: 'safelist'; safelist: Safelist } | { mode: 'off' };
+  | {
+      mode: 'apq';
+      ttlSeconds: number;
+      /**
+       * Registrations (query text sent with its hash) one client address may make per window;
+       * absent or null: unlimited. Anyone may register, so without it one client fills Redis.
+       */
+      registrations?: RateLimit | null;
+    }
+  | { mode: 'safelist'; safelist: Safelist }
+  | { mode: 'off' };
 
 export type RouterDeps = {
   logger: Logger;
@@ -43,11 +60,15 @@ export type RouterDeps = {
   maxBodyBytes: number;
   /** Shared by every router instance: persisted queries and rate-limit counters. */
   redis: RedisClient;
+  /** /ready fails above this fraction of Redis's maxmemory; null: never (0.9 when absent). */
+  redisMemoryAlarm?: number | null;
   limits: OperationLimits;
   /** Requests per client and window; null switches rate limiting off. */
   rateLimit: RateLimit | null;
   persistedQueries: PersistedQueries;
   trustedProxyHops: number;
+  /** Networks that may read /ready and /metrics; loopback and private ones when absent. */
+  opsAllowCidrs?: readonly string[] | undefined;
   /** Timeout and circuit breaking of each subgraph, by name. */
   subgraphResilience: (name: string) => SubgraphResilience;
   /** The prefix the services publish order events under (QUEUE_PREFIX); `bull` by default. */
@@ -78,6 +99,7 @@ export async function createServer(deps: RouterDeps) {
   const proofFor = createRequestProofs(deps.subgraphSecret);
   const metrics = createMetrics('router');
   const routerMetrics = createRouterMetrics(metrics.registry);
+  registerRedisMemoryGauge(metrics.registry, deps.redis);
   const gateway = new ApolloGateway({
     supergraphSdl: deps.supergraph,
     buildService: ({ name, url }) => {
@@ -158,16 +180,27 @@ export async function createServer(deps: RouterDeps) {
   });
   const queryGuard = createQueryGuard(deps.limits);
   const safelist = persistedQueries.mode === 'safelist' ? persistedQueries.safelist : null;
+  const registrations =
+    persistedQueries.mode === 'apq' && persistedQueries.registrations
+      ? createRateLimiter({
+          redis: deps.redis,
+          name: 'apq-registrations',
+          limit: persistedQueries.registrations,
+        })
+      : null;
 
   const app = createEdge({
     logger,
     metrics,
     maxBodyBytes: deps.maxBodyBytes,
     cors: corsPolicy(production, deps.corsOrigins),
+    opsAllowCidrs: deps.opsAllowCidrs,
     ready: async () => {
       const failures: Record<string, string> = {};
       await Promise.all([
-        redisReady(deps.redis).then((failure) => Object.assign(failures, failure)),
+        redisReady(deps.redis, { memoryAlarm: deps.redisMemoryAlarm }).then((failure) =>
+          Object.assign(failures, failure),
+        ),
         ...Object.entries(deps.subgraphUrls).map(async ([name, url]) => {
           try {
             const res = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(2000) });
@@ -186,10 +219,24 @@ export async function createServer(deps: RouterDeps) {
     apollo,
     logger,
     gate: (request) => requestGate.gate(request.raw),
-    inspect(params): RequestGate {
+    async inspect(params, request): Promise<RequestGate> {
       const listed = safelist?.check(params);
       if (listed && !listed.ok) return listed;
-      return params.query === undefined ? { ok: true } : queryGuard.check(params.query);
+      if (params.query === undefined) return { ok: true };
+      const verdict = queryGuard.check(params.query);
+      if (!verdict.ok || !registrations || params.persistedQueryHash === undefined) return verdict;
+      // Counted by address even when signed in: accounts are free to make, addresses are not.
+      const { clientIp: ip } = requestGate.caller(request.raw);
+      const decision = await registrations.consume(`ip:${addressKey(ip)}`);
+      if (decision.allowed) return verdict;
+      return {
+        ok: false,
+        status: 429,
+        code: 'PERSISTED_QUERY_REGISTRATION_LIMITED',
+        message: `Too many persisted queries registered; try again in ${decision.retryAfterSeconds} s.`,
+        headers: { 'retry-after': String(decision.retryAfterSeconds) },
+        extensions: { retryAfterSeconds: decision.retryAfterSeconds },
+      };
     },
     context: async (request) => ({
       ...requestGate.caller(request.raw),

@@ -24,7 +24,20 @@ describe('router configuration', () => {
     assert.equal(config.limits.maxDepth, 7);
     assert.equal(config.limits.maxCost, 10_000);
     assert.equal(config.rateLimit, null);
-    assert.deepEqual(config.persistedQueries, { mode: 'apq', ttlSeconds: 3600 });
+    assert.deepEqual(config.persistedQueries, {
+      mode: 'apq',
+      ttlSeconds: 3600,
+      registrations: { points: 100, windowSeconds: 60 },
+    });
+    assert.deepEqual(
+      loadRouterConfig({ ...base, APQ_REGISTRATIONS_PER_CLIENT: '0' }).persistedQueries,
+      { mode: 'apq', ttlSeconds: 3600, registrations: null },
+    );
+    assert.equal(config.opsAllowCidrs, undefined);
+    assert.deepEqual(
+      loadRouterConfig({ ...base, OPS_ALLOW_CIDRS: '10.0.0.0/8, fd00::/8' }).opsAllowCidrs,
+      ['10.0.0.0/8', 'fd00::/8'],
+    );
     assert.deepEqual(loadRouterConfig(base).rateLimit, { points: 600, windowSeconds: 60 });
     assert.equal(loadRouterConfig(base).redis, 'redis://localhost:6379');
     assert.deepEqual(loadRouterConfig({ ...base, REDIS_CLUSTER_NODES: 'redis-0:7000' }).redis, {
@@ -37,6 +50,10 @@ describe('router configuration', () => {
     assert.equal(refusal({ MAX_COST: 'lots' }), 'MAX_COST: expected a whole number');
     assert.equal(refusal({ TRUST_PROXY_HOPS: '-1' }), 'TRUST_PROXY_HOPS: expected 0 or more');
     assert.equal(refusal({ REDIS_URL: 'http://x' }).split(':')[0], 'REDIS_URL');
+    assert.equal(
+      refusal({ OPS_ALLOW_CIDRS: '10.0.0.0/8,10.0.0.0/40' }),
+      'OPS_ALLOW_CIDRS: "10.0.0.0/40" is not a network such as 10.0.0.0/8 or fc00::/7',
+    );
     assert.equal(
       refusal({ REDIS_CLUSTER_NODES: 'redis-0:7000;redis-1:7000' }),
       'REDIS_CLUSTER_NODES: "redis-0:7000;redis-1:7000" is not host:port or redis://host:port',

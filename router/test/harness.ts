@@ -23,8 +23,10 @@ import type { LiveLimits } from '../src/live/live-server.ts';
 import type { SubgraphResilience } from '../src/subgraph-fetcher.ts';
 import { fileSupergraph } from '../src/supergraph-source.ts';
 
-export const JWT_SECRET = 'e2e-jwt-secret-e2e-jwt-secret-e2e-jwt-secret';
-export const SUBGRAPH_SECRET = 'e2e-subgraph-secret-e2e-subgraph-secret-0123';
+// Fixed so that every process of a test agrees, and random-looking because some of them run
+// with NODE_ENV=production, which refuses guessable secrets (packages/config/src/secrets.ts).
+export const JWT_SECRET = 'e2e-I7ysj1OuMGA9KXED7XM1i55YV8sHfyT-GylwoGSP';
+export const SUBGRAPH_SECRET = 'e2e-qUHKb8jeN-FB5x3EvlHBl802qNxc06rVkPD28lyZ';
 /** The committed supergraph the system serves, for another gateway to serve beside it. */
 export { SUPERGRAPH_FILE };
 

@@ -972,6 +972,29 @@ const cases: Case[] = [
     code: 'RATE_LIMITED',
     check: (_body, res) => assert.match(res.headers.get('retry-after') ?? '', /^[1-9]\d*$/),
   },
+  {
+    name: 'too many requests from one IPv6 /64, each from a fresh address',
+    async send(f) {
+      const hex = () => randomInt(0x10000).toString(16);
+      const net = `2001:db8:${hex()}:${hex()}`;
+      const once = () =>
+        fetch(f.limitedUrl, {
+          method: 'POST',
+          headers: {
+            ...JSON_TYPE,
+            'x-forwarded-for': `${net}:${hex()}:${hex()}:${hex()}:${hex()}`,
+          },
+          body: JSON.stringify({ query: '{ __typename }' }),
+        });
+      for (let i = 0; i < RATE_LIMIT_POINTS; i++) {
+        const ok = await once();
+        assert.equal(ok.status, 200, await ok.text());
+      }
+      return once();
+    },
+    status: 429,
+    code: 'RATE_LIMITED',
+  },
 ];
 
 /** Things that must never reach a client, wherever they appear in the answer. */

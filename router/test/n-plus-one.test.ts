@@ -142,10 +142,13 @@ async function seed(system: System): Promise<void> {
           quantity: item.quantity,
           product: products.find((p) => p.id === item.productId)!.name,
         })),
-        tasks: orderTasks.map((task) => ({
-          title: task.title,
-          assignee: pickers.find((p) => p.id === task.assigneeId)?.name ?? null,
-        })),
+        // Order.tasks is newest first.
+        tasks: orderTasks
+          .map((task) => ({
+            title: task.title,
+            assignee: pickers.find((p) => p.id === task.assigneeId)?.name ?? null,
+          }))
+          .reverse(),
       });
       if (customer === customers[0]) dashboardTasks.unshift(status);
       // Some of the customer's own to-dos have no order at all.

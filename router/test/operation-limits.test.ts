@@ -194,6 +194,38 @@ describe('cost estimate', () => {
     assert.equal(nested, 1 + 100 * (1 + 1 + 1 + 1 + 100 * 2));
   });
 
+  it('counts Order.tasks at the bound its subgraph keeps it to, not the assumed size', () => {
+    const tasksSchema = buildSchema(/* GraphQL */ `
+      type Query {
+        order: Order
+      }
+      type Order {
+        tasks: [Task!]
+        items: [Item!]!
+      }
+      type Task {
+        assignee: User
+      }
+      type Item {
+        id: ID!
+      }
+      type User {
+        id: ID!
+      }
+    `);
+    const query = '{ order { tasks { assignee { id } } items { id } } }';
+    const document = parse(query);
+    const operation = document.definitions[0] as OperationDefinitionNode;
+    const estimate = estimateCost({
+      schema: tasksSchema,
+      document,
+      operation,
+      variables: {},
+      assumedListSize: 10,
+    });
+    assert.equal(estimate, 1 + 50 * (1 + 1) + 10 * 1);
+  });
+
   it('charges mutations', () => {
     assert.equal(cost('mutation { placeOrder { id } }'), 10 + 1);
   });

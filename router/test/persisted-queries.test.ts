@@ -74,6 +74,59 @@ describe('automatic persisted queries', () => {
   });
 });
 
+describe('persisted query registrations per client', () => {
+  it('refuses registrations beyond the quota of an address, and keeps nothing for them', async () => {
+    const limited = await system.addRouter({
+      production: true,
+      persistedQueries: {
+        mode: 'apq',
+        ttlSeconds: 60,
+        registrations: { points: 3, windowSeconds: 60 },
+      },
+    });
+    const run = randomUUID().replaceAll('-', '');
+    const from = async (address: string, body: Record<string, unknown>) => {
+      const res = await fetch(limited, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
+        body: JSON.stringify(body),
+      });
+      return {
+        status: res.status,
+        retryAfter: res.headers.get('retry-after'),
+        body: (await res.json()) as Body,
+      };
+    };
+    const register = (address: string, n: number) => {
+      const query = `query Q${run}n${n} { __typename }`;
+      return from(address, { query, extensions: persisted(sha256(query)) });
+    };
+    const hex = () => randomUUID().slice(0, 4);
+    const net = `2001:db8:${hex()}:${hex()}`;
+    for (let n = 0; n < 3; n++) {
+      const ok = await register(`${net}::${n + 1}`, n);
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    }
+    // Lookups by hash alone register nothing, and are not counted.
+    const lookup = await from(`${net}::9`, {
+      extensions: persisted(sha256(`query Q${run}n0 { __typename }`)),
+    });
+    assert.equal(lookup.status, 200, JSON.stringify(lookup.body));
+
+    const refused = await register(`${net}::4`, 3);
+    assert.equal(refused.status, 429);
+    assert.equal(code(refused.body), 'PERSISTED_QUERY_REGISTRATION_LIMITED');
+    assert.match(refused.retryAfter ?? '', /^[1-9]\d*$/);
+    const notKept = await from(`2001:db8:${hex()}::1`, {
+      extensions: persisted(sha256(`query Q${run}n3 { __typename }`)),
+    });
+    assert.equal(code(notKept.body), 'PERSISTED_QUERY_NOT_FOUND');
+
+    // Another client still registers.
+    assert.equal((await register(`2001:db8:${hex()}::1`, 4)).status, 200);
+  });
+});
+
 describe('safelist', () => {
   const registered = /* GraphQL */ `
     query Products {

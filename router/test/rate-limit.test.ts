@@ -39,6 +39,21 @@ describe('per-client rate limit', () => {
     assert.equal((await ask(someAddress())).status, 200, 'another address is not limited');
   });
 
+  it('counts an IPv6 client by its /64, and an IPv4-mapped address as IPv4', async () => {
+    const hex = () => randomInt(0x10000).toString(16);
+    const net = `2001:db8:${hex()}:${hex()}`;
+    for (let i = 0; i < LIMIT; i++) {
+      assert.equal((await ask(`${net}:${hex()}:${hex()}::${i + 1}`)).status, 200);
+    }
+    const refused = await ask(`${net}:ffff:ffff:ffff:ffff`);
+    assert.equal(refused.status, 429, 'another address of the same /64');
+    assert.equal((await ask(`2001:db8:${hex()}:${hex()}::1`)).status, 200, 'another /64');
+
+    const v4 = someAddress();
+    for (let i = 0; i < LIMIT; i++) assert.equal((await ask(`::ffff:${v4}`)).status, 200);
+    assert.equal((await ask(v4)).status, 429, 'the same client, written as IPv4');
+  });
+
   it('counts a signed-in client by account, wherever it connects from', async () => {
     const viewer = { id: crypto.randomUUID(), role: 'CUSTOMER' as const };
     const token = await issueToken(tokenKey(JWT_SECRET), viewer, 60);

@@ -7,6 +7,7 @@ import {
   loadConfig,
   loadDatabaseUrls,
   queuePrefixFor,
+  redisMemoryAlarm,
   redisTarget,
   resolveSecret,
 } from '@supergraph/config';
@@ -74,6 +75,7 @@ export function loadWorkerConfig(source: Record<string, string | undefined> = pr
      */
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
     redis,
+    redisMemoryAlarm: redisMemoryAlarm(raw),
     queuePrefix: queuePrefixFor(redis, raw.QUEUE_PREFIX),
     smtpUrl: raw.SMTP_URL,
     mailFrom: raw.MAIL_FROM,

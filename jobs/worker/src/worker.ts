@@ -1,7 +1,12 @@
 import type { RedisTarget } from '@supergraph/config';
 import { databaseReady } from '@supergraph/http';
 import { createMetrics, type Logger } from '@supergraph/observability';
-import { closeRedisClient, createRedisClient, redisReady } from '@supergraph/redis';
+import {
+  closeRedisClient,
+  createRedisClient,
+  redisReady,
+  registerRedisMemoryGauge,
+} from '@supergraph/redis';
 import {
   createMailer,
   createUserDirectory,
@@ -46,6 +51,8 @@ export type WorkerDeps = {
   lockDurationMs: number;
   stalledIntervalMs: number;
   outboxPollMs: number;
+  /** /ready fails above this fraction of Redis's maxmemory; null: never (0.9 when absent). */
+  redisMemoryAlarm?: number | null;
   logger: Logger;
 };
 
@@ -81,6 +88,7 @@ export function createWorker(deps: WorkerDeps) {
   });
   const metrics = createMetrics('worker');
   registerQueueDepth(metrics.registry, { queues, logger });
+  registerRedisMemoryGauge(metrics.registry, commands);
   const outboxes = {
     orders: createOrdersOutbox(deps.orders, deps.databaseUrls.orders),
     tasks: createTasksOutbox(deps.tasks, deps.databaseUrls.tasks),
@@ -138,7 +146,7 @@ export function createWorker(deps: WorkerDeps) {
       const [orders, tasks, redis] = await Promise.all([
         databaseReady(deps.orders),
         databaseReady(deps.tasks),
-        redisReady(commands),
+        redisReady(commands, { memoryAlarm: deps.redisMemoryAlarm }),
       ]);
       return { ...named('orders', orders), ...named('tasks', tasks), ...redis };
     },

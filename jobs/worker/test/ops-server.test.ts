@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
 import { closeServer, listen } from '@supergraph/lifecycle';
 import { createLogger } from '@supergraph/observability';
 import { DEPTH_STATES, QUEUE_NAMES, QUEUES } from '@supergraph/queues';
@@ -144,6 +145,25 @@ describe('worker ops server', () => {
       async () => sample(await scrape(), 'jobs_completed_total', confirmation) === completed + 1,
       { what: 'the retried job to be counted as completed' },
     );
+  });
+
+  it('names Redis in /ready when it is above 90% of its maxmemory, with the ratio in /metrics', async () => {
+    const admin = new Redis(redis.url);
+    try {
+      assert.equal(sample(await scrape(), 'redis_memory_used_ratio'), 0, 'no maxmemory: no ratio');
+      const used = Number(/^used_memory:(\d+)/m.exec(await admin.info('memory'))?.[1]);
+      // Just above what Redis holds: past the alarm, before writes are refused.
+      await admin.config('SET', 'maxmemory', String(Math.ceil(used * 1.05)));
+      const res = await get('/ready');
+      const body = (await res.json()) as { failures?: Record<string, string> };
+      assert.equal(res.status, 503, JSON.stringify(body));
+      assert.match(body.failures?.redis ?? '', /of maxmemory, above the alarm at 90\.0%/);
+      assert.ok(sample(await scrape(), 'redis_memory_used_ratio') > 0.9);
+    } finally {
+      await admin.config('SET', 'maxmemory', '0');
+      admin.disconnect();
+    }
+    assert.equal((await get('/ready')).status, 200);
   });
 
   it('is ready while Postgres and Redis answer, and names Redis when it is gone', async () => {

@@ -26,6 +26,8 @@ export const PUBLIC_CODES: ReadonlySet<string> = new Set([
   'OPERATION_RESOLUTION_FAILURE',
   // Refusals of hostile or abusive requests; each names the limit that was reached.
   'RATE_LIMITED',
+  'QUOTA_EXCEEDED',
+  'PERSISTED_QUERY_REGISTRATION_LIMITED',
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
   'METHOD_NOT_ALLOWED',
@@ -77,4 +79,12 @@ export function rateLimited(retryAfterSeconds: number, message?: string): GraphQ
   return new GraphQLError(message ?? `Too many requests; try again in ${retryAfterSeconds} s.`, {
     extensions: { code: 'RATE_LIMITED', retryAfterSeconds },
   });
+}
+
+/**
+ * An account has as much of something as it may keep (`quota` names which, `limit` how many);
+ * unlike RATE_LIMITED, waiting does not help: the account must first finish or remove some.
+ */
+export function quotaExceeded(quota: string, limit: number, message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'QUOTA_EXCEEDED', quota, limit } });
 }

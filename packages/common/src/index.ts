@@ -5,3 +5,4 @@ export * from './uuid7.ts';
 export * from './viewer.ts';
 export * from './batch-loaders.ts';
 export * from './unresolved-fields.ts';
+export * from './list-bounds.ts';

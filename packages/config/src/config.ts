@@ -89,8 +89,22 @@ export const env = {
   redis: () => ({
     REDIS_URL: urlSchema(['redis', 'rediss']).default('redis://localhost:6379'),
     REDIS_CLUSTER_NODES: clusterNodes.optional(),
+    /**
+     * The fraction of Redis's `maxmemory` above which /ready fails: with `noeviction`, a full
+     * Redis refuses every write. 0 switches the alarm off; `redisMemoryAlarm` reads it.
+     */
+    REDIS_MEMORY_ALARM: z.coerce
+      .number({ message: 'expected a fraction such as 0.9' })
+      .min(0, 'expected a fraction from 0 to 1')
+      .max(1, 'expected a fraction from 0 to 1')
+      .default(0.9),
   }),
 };
+
+/** The alarm threshold that `env.redis()` describes; null when switched off. */
+export function redisMemoryAlarm(raw: { REDIS_MEMORY_ALARM: number }): number | null {
+  return raw.REDIS_MEMORY_ALARM === 0 ? null : raw.REDIS_MEMORY_ALARM;
+}
 
 /** The Redis that `env.redis()` describes. */
 export function redisTarget(raw: {

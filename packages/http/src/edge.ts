@@ -33,6 +33,8 @@ export type EdgeOptions = {
   errorBody?: (code: string, message: string) => unknown;
   /** The body of the answer for a path nothing serves. */
   notFoundBody?: unknown;
+  /** Networks whose connections may read `/ready` and `/metrics`; loopback and private ones by default. */
+  opsAllowCidrs?: readonly string[] | undefined;
 };
 
 /** Headers a browser may send cross-site once the preflight allows them. */

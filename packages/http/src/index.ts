@@ -6,3 +6,4 @@ export * from './database-ready.ts';
 export * from './format-error.ts';
 export * from './nul-character-plugin.ts';
 export type { FastifyInstance, FastifyRequest } from 'fastify';
+export * from './ops-access.ts';

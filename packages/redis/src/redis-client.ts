@@ -8,6 +8,10 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '@supergraph/observability';
 import { isClusterTarget, type RedisTarget } from '@supergraph/config';
+import { redisMemoryAlarm } from './redis-memory.ts';
+
+/** The fraction of `maxmemory` above which Redis is reported not ready, unless told otherwise. */
+export const DEFAULT_MEMORY_ALARM = 0.9;
 
 export type { Redis };
 
@@ -72,17 +76,32 @@ export function createRedisClient(
 /**
  * Readiness of a Redis connection: empty when it answers PING. A cluster is ready when it
  * says every slot is served (`cluster_state:ok`): a PING reaches one node, which answers
- * while the slots of a node that is down cannot be written.
+ * while the slots of a node that is down cannot be written. Either is not ready when it is
+ * nearly out of memory (see `redisMemoryAlarm`), since it then refuses writes.
  */
-export async function redisReady(redis: RedisClient): Promise<Record<string, string>> {
+export async function redisReady(
+  redis: RedisClient,
+  options: {
+    /**
+     * Not ready above this fraction of `maxmemory` (REDIS_MEMORY_ALARM); null: no alarm.
+     * 0.9 by default, so that every process sees a Redis about to refuse writes.
+     */
+    memoryAlarm?: number | null | undefined;
+  } = {},
+): Promise<Record<string, string>> {
   try {
     if (redis instanceof Cluster) {
       const info = await redis.cluster('INFO');
       const state = /^cluster_state:(\w+)/m.exec(info)?.[1] ?? 'unknown';
-      return state === 'ok' ? {} : { redis: `cluster_state:${state}` };
+      if (state !== 'ok') return { redis: `cluster_state:${state}` };
+    } else {
+      const answer = await redis.ping();
+      if (answer !== 'PONG') return { redis: `PING answered ${answer}` };
     }
-    const answer = await redis.ping();
-    return answer === 'PONG' ? {} : { redis: `PING answered ${answer}` };
+    return await redisMemoryAlarm(
+      redis,
+      options.memoryAlarm === undefined ? DEFAULT_MEMORY_ALARM : options.memoryAlarm,
+    );
   } catch (error) {
     return { redis: error instanceof Error ? error.message : String(error) };
   }

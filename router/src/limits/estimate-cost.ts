@@ -15,6 +15,7 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
+import { LIST_BOUNDS } from '@supergraph/common';
 
 /** The page size of a connection whose `first` is not given, as every subgraph defaults it. */
 const DEFAULT_PAGE_SIZE = 20;
@@ -44,7 +45,8 @@ function intValue(
  * Estimates what an operation costs to serve, in the manner of Apollo Router's static
  * demand control: every object costs 1, scalars and enums cost nothing, a mutation's root
  * field costs 10, and a list multiplies the cost of its items by its size. A list's size is
- * the `first` of the connection it belongs to (20 when not given), else `assumedListSize`.
+ * the `first` of the connection it belongs to (20 when not given), or the bound its subgraph
+ * keeps it to (`LIST_BOUNDS`, e.g. `Order.tasks`), else `assumedListSize`.
  * Fragments are costed where they are spread; a fragment cycle costs nothing here, since
  * validation has already refused it.
  */
@@ -79,7 +81,10 @@ export function estimateCost(options: {
     );
     const takesFirst = definition.args.some((arg) => arg.name === 'first');
     const size = isListType(getNullableType(definition.type))
-      ? Math.max(0, first ?? pageSize ?? assumedListSize)
+      ? Math.max(
+          0,
+          first ?? LIST_BOUNDS[`${parent.name}.${field.name.value}`] ?? pageSize ?? assumedListSize,
+        )
       : 1;
     const childPageSize = takesFirst ? Math.max(0, first ?? DEFAULT_PAGE_SIZE) : undefined;
     return size * (1 + setCost(field.selectionSet, type as GraphQLCompositeType, childPageSize));

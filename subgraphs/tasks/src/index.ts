@@ -1,6 +1,13 @@
+import { env, loadConfig } from '@supergraph/config';
 import { runSubgraph } from '@supergraph/subgraph';
 import { createTasksClient } from '@supergraph/prisma/tasks';
 import { createServer } from './server.ts';
+
+// What one account may keep, so that nobody can grow the table, or the reminder queue, at will.
+const { TASKS_PER_ACCOUNT, REMINDERS_PER_ACCOUNT } = loadConfig({
+  TASKS_PER_ACCOUNT: env.positiveInt(500),
+  REMINDERS_PER_ACCOUNT: env.positiveInt(100),
+});
 
 runSubgraph({
   name: 'tasks',
@@ -13,5 +20,6 @@ runSubgraph({
       logger,
       subgraphSecret: config.subgraphSecret,
       production: config.production,
+      quotas: { openTasks: TASKS_PER_ACCOUNT, reminders: REMINDERS_PER_ACCOUNT },
     }),
 });

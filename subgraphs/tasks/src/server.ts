@@ -3,6 +3,7 @@ import { createSubgraph } from '@supergraph/subgraph';
 import type { Logger } from '@supergraph/observability';
 import { databaseInstruments, type PrismaClient } from '@supergraph/prisma/tasks';
 import { createContext, type Context } from './context.ts';
+import { DEFAULT_TASK_QUOTAS, type TaskQuotas } from './data/task-repository.ts';
 import { resolvers } from './resolvers/index.ts';
 import { typeDefs } from './schema.ts';
 
@@ -11,6 +12,8 @@ export type ServerDeps = {
   logger: Logger;
   subgraphSecret: string;
   production: boolean;
+  /** What one account may keep (TASKS_PER_ACCOUNT, REMINDERS_PER_ACCOUNT); 500 and 100 by default. */
+  quotas?: TaskQuotas;
 };
 
 /** Builds the tasks subgraph, not listening. */
@@ -19,7 +22,8 @@ export async function createServer(deps: ServerDeps) {
     name: 'tasks',
     typeDefs,
     resolvers,
-    context: ({ viewer }) => createContext({ db: deps.db }, viewer),
+    context: ({ viewer }) =>
+      createContext({ db: deps.db, quotas: deps.quotas ?? DEFAULT_TASK_QUOTAS }, viewer),
     subgraphSecret: deps.subgraphSecret,
     production: deps.production,
     logger: deps.logger,

@@ -578,7 +578,7 @@ describe('federation entities', () => {
     );
   });
 
-  it('answers Order.tasks oldest first, limited to what the viewer may see', async () => {
+  it('answers Order.tasks newest first, limited to what the viewer may see', async () => {
     const a = person();
     const b = person();
     const orderId = randomUUID();
@@ -589,7 +589,7 @@ describe('federation entities', () => {
     const r = orders([orderId, randomUUID(), 'not-a-uuid']);
     const forA = ok(await gql<{ _entities: OrderTasks[] }>(a, ORDER_TASKS, { r }))._entities;
     assert.deepEqual(forA, [
-      { id: orderId, tasks: [{ title: 'A first' }, { title: 'A third' }] },
+      { id: orderId, tasks: [{ title: 'A third' }, { title: 'A first' }] },
       { id: r[1]!.id, tasks: [] },
       null,
     ]);
@@ -598,7 +598,7 @@ describe('federation entities', () => {
     )._entities;
     assert.deepEqual(
       forStaff[0]!.tasks.map((t) => t.title),
-      ['A first', 'B second', 'A third'],
+      ['A third', 'B second', 'A first'],
     );
   });
 

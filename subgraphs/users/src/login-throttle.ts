@@ -5,9 +5,13 @@
  * not an account has them, so a refusal says nothing about which emails exist.
  */
 import { createHash } from 'node:crypto';
-import { isIPv4, isIPv6 } from 'node:net';
 import { rateLimited } from '@supergraph/common';
-import { createRateLimiter, type RateLimitDecision, type RedisClient } from '@supergraph/redis';
+import {
+  addressKey,
+  createRateLimiter,
+  type RateLimitDecision,
+  type RedisClient,
+} from '@supergraph/redis';
 
 /** How much each window allows. */
 export type LoginLimits = {
@@ -43,38 +47,13 @@ function emailKey(email: string): string {
   return createHash('sha256').update(email).digest('base64url');
 }
 
-function ipv6Groups(ip: string): number[] {
-  let text = ip.split('%')[0]!;
-  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (v4) {
-    const [a, b, c, d] = v4.slice(1).map(Number) as [number, number, number, number];
-    text = `${text.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head = '', tail] = text.split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const zeros = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill('0');
-  return [...left, ...zeros, ...right].map((group) => parseInt(group, 16));
-}
-
 /**
- * The bucket a client address counts in. An IPv6 client usually holds a whole /64 and could
- * otherwise take a fresh address for every attempt; an IPv4-mapped address counts as the IPv4
- * one. Requests with no address (our own processes, or a router that could not tell) share
- * one bucket.
+ * The bucket a client address counts in: an IPv6 client by its /64, an IPv4-mapped address as
+ * the IPv4 one (see `addressKey`). Requests with no address (our own processes, or a router
+ * that could not tell) share one bucket.
  */
 export function clientKey(clientIp: string | null): string {
-  if (!clientIp) return 'unknown';
-  if (isIPv4(clientIp) || !isIPv6(clientIp)) return clientIp;
-  const groups = ipv6Groups(clientIp);
-  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
-    const [hi = 0, lo = 0] = groups.slice(6);
-    return [hi >> 8, hi & 0xff, lo >> 8, lo & 0xff].join('.');
-  }
-  return `${groups
-    .slice(0, 4)
-    .map((g) => g.toString(16))
-    .join(':')}::/64`;
+  return clientIp ? addressKey(clientIp) : 'unknown';
 }
 
 export function createLoginThrottle(options: {

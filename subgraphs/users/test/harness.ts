@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import assert from 'node:assert/strict';
 import type { RedisTarget } from '@supergraph/config';
 import { closeRedisClient, createRedisClient } from '@supergraph/redis';
-import { createUsersClient } from '@supergraph/prisma/users';
+import { createUsersClient, type PrismaClient } from '@supergraph/prisma/users';
 import { asRouter, postGraphQL, startTestSubgraph } from '@supergraph/testing';
 import type { LoginLimits } from '../src/login-throttle.ts';
 import { createServer } from '../src/server.ts';
@@ -25,6 +25,8 @@ export const GENEROUS: LoginLimits = {
 
 export type UsersSubgraph = {
   url: string;
+  /** The subgraph's own database, for what a test must set up or read behind its back. */
+  db: PrismaClient;
   signUp(email: string, clientIp?: string): Promise<{ token: string; user: { id: string } }>;
   logIn(email: string, password: string, clientIp?: string): ReturnType<typeof postGraphQL>;
   stop(): Promise<void>;
@@ -82,6 +84,7 @@ export async function startUsers(
   const { url } = subgraph;
   return {
     url,
+    db: subgraph.db,
     async signUp(email, clientIp = randomIp()) {
       const res = await postGraphQL<{ signUp: { token: string; user: { id: string } } }>(
         url,

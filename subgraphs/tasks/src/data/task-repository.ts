@@ -1,6 +1,13 @@
 /** Tasks as the graph reads and changes them. Only data/ talks to Postgres. */
 import type DataLoader from 'dataloader';
-import { LoaderFamily, createGroupLoader, createRowLoader, type Page } from '@supergraph/common';
+import {
+  LoaderFamily,
+  ORDER_TASKS_LIMIT,
+  quotaExceeded,
+  createGroupLoader,
+  createRowLoader,
+  type Page,
+} from '@supergraph/common';
 import {
   Prisma,
   type PrismaClient,
@@ -22,6 +29,11 @@ export type NewTask = {
   assigneeId: string | null;
   orderId: string | null;
 };
+
+/** How much one account may keep: tasks it owns that are OPEN, and those with a reminder due. */
+export type TaskQuotas = { openTasks: number; reminders: number };
+
+export const DEFAULT_TASK_QUOTAS: TaskQuotas = { openTasks: 500, reminders: 100 };
 
 export type TaskChanges = Partial<
   Pick<Task, 'title' | 'notes' | 'dueAt' | 'assigneeId' | 'status' | 'completedAt'>
@@ -89,12 +101,12 @@ export class TaskRepository {
   readonly byId: DataLoader<string, Task | null>;
   private readonly orderLoaders = new LoaderFamily((scope: Scope) =>
     createGroupLoader(
-      (orderIds) =>
-        this.db.task.findMany({
-          where: { AND: [{ orderId: { in: orderIds } }, scopeWhere(scope)] },
-          orderBy: { id: 'asc' },
-        }),
-      (row) => row.orderId,
+      async (orderIds) =>
+        (await this.orderTaskRows(orderIds, scope)).map((row) => ({
+          ...fromRow(row),
+          key: row.key,
+        })),
+      (row) => row.key,
     ),
   );
   private readonly userLoaders = new LoaderFamily(({ status, page }: UserTasksQuery) =>
@@ -136,8 +148,9 @@ export class TaskRepository {
   }
 
   /**
-   * The tasks of each order within `scope`, oldest first. One query answers every order
-   * resolved in the request.
+   * The tasks of each order within `scope`, newest first, at most ORDER_TASKS_LIMIT of each:
+   * the field takes no page, and the router costs it at that bound. One query answers every
+   * order resolved in the request.
    */
   forOrder(scope: Scope): DataLoader<string, Task[]> {
     return this.orderLoaders.for(scope);
@@ -150,6 +163,27 @@ export class TaskRepository {
    */
   forUser(query: UserTasksQuery): DataLoader<string, Task[]> {
     return this.userLoaders.for(query);
+  }
+
+  private orderTaskRows(orderIds: string[], scope: Scope): Promise<TaskRow[]> {
+    const visible =
+      scope.kind === 'all'
+        ? Prisma.empty
+        : Prisma.sql`AND (t.owner_id = ${scope.userId}::uuid OR t.assignee_id = ${scope.userId}::uuid)`;
+    // A lateral join keeps the limit per order rather than for the whole batch.
+    return this.db.$queryRaw<TaskRow[]>`
+      SELECT o.id::text AS key, l.id::text AS id, l.kind::text AS kind, l.title, l.notes,
+        l.status::text AS status, l.due_at, l.owner_id::text AS owner_id,
+        l.assignee_id::text AS assignee_id, l.order_id::text AS order_id, l.origin_key,
+        l.created_at, l.updated_at, l.completed_at
+      FROM unnest(${orderIds}::uuid[]) AS o(id)
+      CROSS JOIN LATERAL (
+        SELECT t.* FROM "tasks"."tasks" t
+        WHERE t.order_id = o.id ${visible}
+        ORDER BY t.id DESC
+        LIMIT ${ORDER_TASKS_LIMIT}
+      ) l
+      ORDER BY o.id, l.id DESC`;
   }
 
   private userTaskRows(
@@ -191,9 +225,55 @@ export class TaskRepository {
       ORDER BY u.id, l.id DESC`;
   }
 
-  /** Creates the task and, in the same transaction, the jobs it causes (its reminder). */
-  async create(task: NewTask): Promise<Task> {
+  /**
+   * Refuses with QUOTA_EXCEEDED when `ownerId` would keep more OPEN tasks, or more reminders
+   * due, than `quotas` allow. The owner's advisory lock, held to the end of the transaction,
+   * keeps two requests from both taking the last place.
+   */
+  private async checkQuotas(
+    tx: Prisma.TransactionClient,
+    ownerId: string,
+    quotas: TaskQuotas,
+    adds: { open: boolean; reminder: boolean },
+  ): Promise<void> {
+    if (!adds.open && !adds.reminder) return;
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`task-quota:${ownerId}`}, 0))`;
+    if (adds.open) {
+      const open = await tx.task.count({ where: { ownerId, status: 'OPEN' } });
+      if (open >= quotas.openTasks) {
+        throw quotaExceeded(
+          'openTasks',
+          quotas.openTasks,
+          `You have ${quotas.openTasks} open tasks, the most one account may have; complete or delete some first.`,
+        );
+      }
+    }
+    if (adds.reminder) {
+      const due = await tx.task.count({
+        where: { ownerId, status: 'OPEN', dueAt: { gt: new Date() } },
+      });
+      if (due >= quotas.reminders) {
+        throw quotaExceeded(
+          'reminders',
+          quotas.reminders,
+          `You have ${quotas.reminders} reminders scheduled, the most one account may have; clear a due date first.`,
+        );
+      }
+    }
+  }
+
+  /**
+   * Creates the task and, in the same transaction, the jobs it causes (its reminder); within
+   * `quotas` when given (a person's request; jobs that make tasks are not limited).
+   */
+  async create(task: NewTask, quotas?: TaskQuotas): Promise<Task> {
     const created = await this.db.$transaction(async (tx) => {
+      if (quotas) {
+        await this.checkQuotas(tx, task.ownerId, quotas, {
+          open: true,
+          reminder: task.dueAt !== null && task.dueAt > new Date(),
+        });
+      }
       const row = await tx.task.create({ data: task });
       await appendOutbox(tx, outboxForChange(null, row));
       return row;
@@ -212,14 +292,28 @@ export class TaskRepository {
     id: string,
     expected: TaskStatus,
     changes: TaskChanges,
+    quotas?: TaskQuotas,
   ): Promise<Task | null> {
     const updated = await this.db.$transaction(async (tx) => {
-      const [before] = await tx.$queryRaw<StateRow[]>`
+      const [before] = await tx.$queryRaw<Array<StateRow & { owner_id: string }>>`
         SELECT id::text AS id, kind::text AS kind, status::text AS status, due_at,
-          order_id::text AS order_id
+          order_id::text AS order_id, owner_id::text AS owner_id
         FROM "tasks"."tasks" WHERE id = ${id}::uuid
         FOR UPDATE`;
       if (!before || before.status !== expected) return null;
+      if (quotas) {
+        // Only a change that adds to what the owner keeps counts: reopening, or a reminder
+        // on an open task that had none due.
+        const now = new Date();
+        const status = changes.status ?? before.status;
+        const dueAt = changes.dueAt === undefined ? before.due_at : changes.dueAt;
+        const hadReminder =
+          before.status === 'OPEN' && before.due_at !== null && before.due_at > now;
+        await this.checkQuotas(tx, before.owner_id, quotas, {
+          open: status === 'OPEN' && before.status !== 'OPEN',
+          reminder: status === 'OPEN' && dueAt !== null && dueAt > now && !hadReminder,
+        });
+      }
       const after = await tx.task.update({ where: { id }, data: changes });
       await appendOutbox(tx, outboxForChange(stateOf(before), after));
       return after;

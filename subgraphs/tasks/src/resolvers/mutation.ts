@@ -49,7 +49,7 @@ function detailChanges(me: Viewer, task: Task, input: UpdateTaskInput): TaskChan
 }
 
 export const Mutation: MutationResolvers = {
-  async createTask(_, { input }, { viewer, tasks }) {
+  async createTask(_, { input }, { viewer, tasks, quotas }) {
     const me = requireViewer(viewer);
     const title = validTitle(input.title, 'input.title');
     const notes = input.notes == null ? null : validNotes(input.notes, 'input.notes');
@@ -57,14 +57,17 @@ export const Mutation: MutationResolvers = {
       input.assigneeId == null ? null : validId(input.assigneeId, 'input.assigneeId');
     const orderId = input.orderId == null ? null : validId(input.orderId, 'input.orderId');
     assertMayAssign(me, assigneeId);
-    return tasks.create({
-      title,
-      notes,
-      dueAt: input.dueAt ?? null,
-      ownerId: me.id.toLowerCase(),
-      assigneeId,
-      orderId,
-    });
+    return tasks.create(
+      {
+        title,
+        notes,
+        dueAt: input.dueAt ?? null,
+        ownerId: me.id.toLowerCase(),
+        assigneeId,
+        orderId,
+      },
+      quotas,
+    );
   },
 
   async updateTask(_, { id, input }, ctx) {
@@ -78,11 +81,12 @@ export const Mutation: MutationResolvers = {
       throw conflict(`A ${status} task cannot be edited; reopen it first.`);
     if (status === task.status && Object.keys(changes).length === 0) return task;
     const completedAt = completedAtAfter(task.status, status, new Date());
-    const updated = await ctx.tasks.updateIfStatus(task.id, task.status, {
-      ...changes,
-      status,
-      ...(completedAt === undefined ? {} : { completedAt }),
-    });
+    const updated = await ctx.tasks.updateIfStatus(
+      task.id,
+      task.status,
+      { ...changes, status, ...(completedAt === undefined ? {} : { completedAt }) },
+      ctx.quotas,
+    );
     if (!updated) throw conflict(CHANGED_MEANWHILE);
     return updated;
   },

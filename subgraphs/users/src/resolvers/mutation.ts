@@ -1,4 +1,10 @@
-import { issueToken, dummyPasswordHash, hashPassword, verifyPassword } from '@supergraph/auth';
+import {
+  issueToken,
+  dummyPasswordHash,
+  hashPassword,
+  needsRehash,
+  verifyPassword,
+} from '@supergraph/auth';
 import { badUserInput, requireViewer, unauthenticated } from '@supergraph/common';
 import type { Context } from '../context.ts';
 import type { User, UserChanges } from '../data/user-repository.ts';
@@ -41,6 +47,10 @@ export const Mutation: MutationResolvers = {
     );
     if (!user || !ok) throw unauthenticated('Email or password is incorrect.');
     await ctx.throttle.loggedIn(email);
+    // The password is in hand only now: a hash from older, cheaper parameters is replaced.
+    if (needsRehash(user.passwordHash)) {
+      await ctx.users.update(user.id, { passwordHash: await hashPassword(args.password) });
+    }
     return authPayload(user, ctx);
   },
 
