@@ -35,6 +35,8 @@ const log = (message: string) => {
   console.log(`[chaos ${at} s] ${message}`);
 };
 const started = performance.now();
+/** The run's start on the wall clock, which the SMTP server's acceptance times use. */
+const epoch = Date.now();
 
 const orderIdOf = (messageId: string | undefined) =>
   /order-confirmation\.([0-9a-f-]{36})@/.exec(messageId ?? '')?.[1] ?? null;
@@ -272,6 +274,17 @@ async function main() {
     const lost = expected - sent;
     const doubled = ids.length - sent;
     console.table([{ ordersPlaced: placed, emailsExpected: expected, sent, lost, doubled }]);
+    // When each copy of a doubled email was accepted, to set against the faults' times above.
+    const copies = new Map<string, number[]>();
+    for (const mail of smtp.accepted) {
+      const id = orderIdOf(mail.messageId) ?? 'unknown';
+      copies.set(id, [...(copies.get(id) ?? []), mail.acceptedAt]);
+    }
+    for (const [id, times] of copies) {
+      if (times.length < 2) continue;
+      const at = times.map((time) => `${((time - epoch) / 1000).toFixed(1)} s`).join(', ');
+      console.log(`doubled: order ${id}, accepted at ${at}`);
+    }
     console.log(
       `chaos: ${placed} orders placed, ${expected} emails expected, ${sent} sent, ${lost} lost, ${doubled} doubled`,
     );
