@@ -28,6 +28,21 @@ export type Subscription = {
   token?: string;
 };
 
+/** What both clients call with results: recorded in the feed, the end too. */
+function sinkInto(feed: Feed) {
+  return {
+    next: (result: unknown) => {
+      feed.results.push(result as LiveResult);
+    },
+    error: (error: unknown) => {
+      feed.ended = { error };
+    },
+    complete: () => {
+      feed.ended ??= {};
+    },
+  };
+}
+
 /** Over graphql-ws, at the router's /graphql. */
 export function subscribeWs(routerUrl: string, subscription: Subscription): Feed {
   const feed: Feed = { results: [], ended: null, closeCode: null, dispose: () => {} };
@@ -47,15 +62,7 @@ export function subscribeWs(routerUrl: string, subscription: Subscription): Feed
   });
   const stop = client.subscribe(
     { query: subscription.query, variables: subscription.variables ?? {} },
-    {
-      next: (result) => feed.results.push(result as LiveResult),
-      error: (error) => {
-        feed.ended = { error };
-      },
-      complete: () => {
-        feed.ended ??= {};
-      },
-    },
+    sinkInto(feed),
   );
   feed.dispose = () => {
     stop();
@@ -74,15 +81,7 @@ export function subscribeSse(routerUrl: string, subscription: Subscription): Fee
   });
   const stop = client.subscribe(
     { query: subscription.query, variables: subscription.variables ?? {} },
-    {
-      next: (result) => feed.results.push(result as LiveResult),
-      error: (error) => {
-        feed.ended = { error };
-      },
-      complete: () => {
-        feed.ended ??= {};
-      },
-    },
+    sinkInto(feed),
   );
   feed.dispose = () => {
     stop();
@@ -102,6 +101,25 @@ export async function nextResult(
     timeoutMs,
     what: 'a live result',
   });
+}
+
+/**
+ * The first refusal a subscription met: a result with errors, or the errors its stream ended
+ * with (graphql-ws hands a refusal to `error` as an array of GraphQL errors).
+ */
+export function refusalOf(feed: Feed): Promise<LiveResult> {
+  return waitUntil(
+    () =>
+      feed.results.find((r) => r.errors?.length) ??
+      (feed.ended?.error
+        ? {
+            errors: Array.isArray(feed.ended.error)
+              ? (feed.ended.error as LiveResult['errors'])
+              : [],
+          }
+        : undefined),
+    { what: 'a refusal' },
+  );
 }
 
 /** The error code of a result, or of the error the stream ended with. */

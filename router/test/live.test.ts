@@ -19,6 +19,7 @@ import {
 import {
   codeOf,
   nextResult,
+  refusalOf,
   subscribeSse,
   subscribeWs,
   type Feed,
@@ -139,20 +140,10 @@ for (const [transport, subscribe] of [
       assert.equal(orderOf(refused), undefined);
 
       const anonymous = track(subscribe(system.url, { query: ORDER_UPDATED, variables: { id } }));
-      const result = await waitUntil(
-        () =>
-          anonymous.results.find((r) => r.errors?.length) ??
-          (anonymous.ended?.error ? { errors: errorsOf(anonymous.ended.error) } : undefined),
-        { what: 'a refusal' },
-      );
+      const result = await refusalOf(anonymous);
       assert.equal(codeOf(result), 'UNAUTHENTICATED');
     });
   });
-}
-
-/** graphql-ws hands refusals to `error` as an array of GraphQL errors. */
-function errorsOf(error: unknown): LiveResult['errors'] {
-  return Array.isArray(error) ? (error as LiveResult['errors']) : [];
 }
 
 describe('myOrderUpdates', () => {
@@ -236,12 +227,7 @@ describe('a subscription that is not one of the live fields', () => {
         token: alice.token,
       }),
     );
-    const refused = await waitUntil(
-      () =>
-        feed.results.find((r) => r.errors?.length) ??
-        (feed.ended?.error ? { errors: errorsOf(feed.ended.error) } : undefined),
-      { what: 'a refusal' },
-    );
+    const refused = await refusalOf(feed);
     assert.equal(codeOf(refused), 'BAD_REQUEST');
   });
 });
@@ -309,12 +295,7 @@ describe('limits', () => {
         token: alice.token,
       }),
     );
-    const refused = await waitUntil(
-      () =>
-        feed.results.find((r) => r.errors?.length) ??
-        (feed.ended?.error ? { errors: errorsOf(feed.ended.error) } : undefined),
-      { what: 'a refusal' },
-    );
+    const refused = await refusalOf(feed);
     assert.equal(codeOf(refused), 'BAD_USER_INPUT');
   });
 });
