@@ -10,6 +10,7 @@ import {
 } from '@supergraph/config';
 import { parseCidrs } from '@supergraph/http';
 import { DEFAULT_LIMITS as LIMITS } from './limits/operation-limits.ts';
+import { DEFAULT_LIVE_LIMITS as LIVE } from './live/live-limits.ts';
 import { Safelist } from './persisted-queries/safelist.ts';
 
 const PERSISTED_QUERY_MODES = ['apq', 'safelist', 'off'] as const;
@@ -64,11 +65,11 @@ export function loadRouterConfig(source: Record<string, string | undefined> = pr
       CIRCUIT_FAILURES: env.positiveInt(5),
       CIRCUIT_HALF_OPEN_MS: env.positiveInt(5_000),
       QUEUE_PREFIX: env.queuePrefix(),
-      LIVE_CONNECTIONS_PER_CLIENT: env.positiveInt(50),
-      LIVE_CONNECTIONS_PER_PROCESS: env.positiveInt(20_000),
-      LIVE_SUBSCRIPTIONS_PER_CONNECTION: env.positiveInt(20),
-      LIVE_SUBSCRIPTIONS_PER_PROCESS: env.positiveInt(50_000),
-      LIVE_KEEPALIVE_MS: env.positiveInt(12_000),
+      LIVE_CONNECTIONS_PER_CLIENT: env.positiveInt(LIVE.connectionsPerClient),
+      LIVE_CONNECTIONS_PER_PROCESS: env.positiveInt(LIVE.connectionsPerProcess),
+      LIVE_SUBSCRIPTIONS_PER_CONNECTION: env.positiveInt(LIVE.subscriptionsPerConnection),
+      LIVE_SUBSCRIPTIONS_PER_PROCESS: env.positiveInt(LIVE.subscriptionsPerProcess),
+      LIVE_KEEPALIVE_MS: env.positiveInt(LIVE.keepAliveMs),
       SUPERGRAPH_PATH: z.string().optional(),
       DATA_DIR: z.string().optional(),
     },

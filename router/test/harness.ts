@@ -19,7 +19,7 @@ import { createTestDatabase, postGraphQL } from '@supergraph/testing';
 import { SUPERGRAPH_FILE } from '../src/compose.ts';
 import { DEFAULT_LIMITS, type OperationLimits } from '../src/limits/operation-limits.ts';
 import { createServer as createRouter, type PersistedQueries } from '../src/server.ts';
-import type { LiveLimits } from '../src/live/live-server.ts';
+import type { LiveLimits } from '../src/live/live-limits.ts';
 import type { SubgraphResilience } from '../src/subgraph-fetcher.ts';
 import { fileSupergraph } from '../src/supergraph-source.ts';
 

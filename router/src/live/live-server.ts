@@ -12,35 +12,13 @@ import type { RedisClient } from '@supergraph/redis';
 import type { RouterContext } from '../context.ts';
 import type { createQueryGuard } from '../limits/query-guard.ts';
 import { createConnectionLimits } from './connection-limits.ts';
+import type { LiveLimits } from './live-limits.ts';
 import { createLiveMetrics } from './live-metrics.ts';
 import { createLiveService } from './live-service.ts';
 import { createOrderEventHub } from './order-event-hub.ts';
 import { registerSseTransport } from './sse-transport.ts';
 import { attachWsTransport } from './ws-transport.ts';
 
-/** How much live traffic one router takes. */
-export type LiveLimits = {
-  connectionsPerClient: number;
-  connectionsPerProcess: number;
-  subscriptionsPerConnection: number;
-  /** About 20 KB each: the default bounds idle subscriptions to about 1 GB of heap. */
-  subscriptionsPerProcess: number;
-  keepAliveMs: number;
-  /** Results one subscriber may leave unread before it is dropped. */
-  maxPendingResults: number;
-  /** Unsent bytes on a connection past which its client counts as too slow and is dropped. */
-  maxBufferedBytes: number;
-};
-
-export const DEFAULT_LIVE_LIMITS: LiveLimits = {
-  connectionsPerClient: 50,
-  connectionsPerProcess: 20_000,
-  subscriptionsPerConnection: 20,
-  subscriptionsPerProcess: 50_000,
-  keepAliveMs: 12_000,
-  maxPendingResults: 32,
-  maxBufferedBytes: 1_000_000,
-};
 /** A subscribe message is a query and its variables; anything larger is not one. */
 const MAX_MESSAGE_BYTES = 100_000;
 

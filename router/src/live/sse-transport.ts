@@ -72,12 +72,9 @@ export function registerSseTransport(options: SseTransportOptions) {
       if (!verdict.ok) return refuse(reply, verdict);
     },
     async handler(request, reply) {
-      const authorization = request.headers.authorization;
-      sessions.set(
-        request.raw,
-        await service.authenticate(authorization, options.clientIp(request)),
-      );
-      const release = options.limits.acquire(options.clientIp(request));
+      const ip = options.clientIp(request);
+      sessions.set(request.raw, await service.authenticate(request.headers.authorization, ip));
+      const release = options.limits.acquire(ip);
       if (!release) {
         metrics.drops.inc({ transport: 'sse', reason: 'too_many_connections' });
         return refuse(reply, {
